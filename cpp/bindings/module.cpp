@@ -1,0 +1,11 @@
+// outpace._core: the compiled half of outpace. Wiring only; each area registers itself.
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+void register_queueing(py::module_& m);
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "Private compiled core of outpace; use the public outpace package instead.";
+  register_queueing(m);
+}
