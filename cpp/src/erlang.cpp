@@ -1,5 +1,6 @@
 #include "outpace/erlang.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -50,6 +51,11 @@ void check_probability(double v, const char* name) {
   if (!(v > 0.0 && v < 1.0)) fail(name, kScalar, "a probability strictly between 0 and 1", v);
 }
 
+// Served load over capacity; capped at 1 against the last ulp of rounding in overload.
+double occupancy(double lam, double p_abandon, double capacity) {
+  return std::min(1.0, lam * (1.0 - p_abandon) / capacity);
+}
+
 double log_add_exp(double a, double b) {
   if (a < b) std::swap(a, b);
   if (b == -kInf) return a;
@@ -58,22 +64,34 @@ double log_add_exp(double a, double b) {
 
 // ---- Erlang B -----------------------------------------------------------------------
 
+// 1 / B(n, A) by the inverse recursion I(k) = 1 + (k / A) I(k - 1), as
+// mantissa * exp(log_scale): stable, and rescaled so that it never overflows.
+struct Scaled {
+  double mantissa;
+  double log_scale;
+  bool plain() const { return log_scale == 0.0; }
+};
+Scaled inv_b_recursion(std::int64_t n, double traffic) {
+  double inv = 1.0, one = 1.0, log_scale = 0.0;
+  const double step = 1.0 / traffic;
+  for (std::int64_t k = 1; k <= n; ++k) {
+    inv = one + static_cast<double>(k) * step * inv;
+    if (inv > 1e280) {
+      inv *= 1e-280;
+      one *= 1e-280;
+      log_scale += 644.72382603833279;  // 280 log(10)
+    }
+  }
+  return {inv, log_scale};
+}
+
 // log(1 / B(n, A)) without validation.
 double log_inv_b(std::int64_t n, double traffic) {
   if (traffic == 0.0) return kInf;
   const double dn = static_cast<double>(n);
   if (n <= kRecursionMax) {
-    // Inverse recursion I(k) = 1 + (k / A) I(k - 1): stable, rescaled so it never overflows.
-    double inv = 1.0, one = 1.0, log_scale = 0.0;
-    for (std::int64_t k = 1; k <= n; ++k) {
-      inv = one + static_cast<double>(k) / traffic * inv;
-      if (inv > 1e280) {
-        inv *= 1e-280;
-        one *= 1e-280;
-        log_scale += 644.72382603833279;  // 280 log(10)
-      }
-    }
-    return std::log(inv) + log_scale;
+    const Scaled inv = inv_b_recursion(n, traffic);
+    return std::log(inv.mantissa) + inv.log_scale;
   }
   if (traffic >= dn + 2.0) {
     // 1/B = Poisson cdf(n) / pmf(n) = A h(n + 1, A), from Q(n + 1, A) = cdf(n).
@@ -95,11 +113,18 @@ ErlangCMetrics erlang_c_unchecked(std::int64_t n, double traffic, double service
   if (traffic >= dn) return {1.0, kInf, 0.0, 1.0};
   const double gap = (dn - traffic) / dn;  // 1 - rho
   const double rho = traffic / dn;
-  const double L = log_inv_b(n, traffic);
-  // C = 1 / (I (1 - rho) + rho), in log space because I overflows for large n.
-  const double c = std::exp(-(L + std::log(gap) + std::log1p(rho * std::exp(-L) / gap)));
+  double c;  // C = 1 / (I (1 - rho) + rho) with I = 1 / ErlangB
+  const Scaled small = n <= kRecursionMax ? inv_b_recursion(n, traffic) : Scaled{0.0, 1.0};
+  if (small.plain()) {
+    c = 1.0 / (small.mantissa * gap + rho);
+  } else {
+    // In log space, because I overflows for large groups.
+    const double L = log_inv_b(n, traffic);
+    c = std::exp(-(L + std::log(gap) + std::log1p(rho * std::exp(-L) / gap)));
+  }
   const double mean_wait = c * service_time / (dn - traffic);
-  const double decay = std::exp(-(dn - traffic) * answer_within / service_time);
+  const double decay =
+      answer_within == 0.0 ? 1.0 : std::exp(-(dn - traffic) * answer_within / service_time);
   return {c, mean_wait, 1.0 - c * decay, rho};
 }
 
@@ -118,15 +143,26 @@ QueueMetrics erlang_a_unchecked(std::int64_t n, double lam, double mu, double th
   const double x = nmu / theta;
   const double y = lam / theta;
   if (theta == 0.0 || !std::isfinite(x)) return infinite_patience(n, lam, mu);
-  // A(x, y) = x e^y y^-x gamma(x, y) (Mandelbaum & Zeltyn), kept as its logarithm.
-  double log_a = 0.0;
-  double p_abandon_if_wait = 0.0;
+  const auto result = [&](double p_wait, double p_abandon_if_wait) {
+    const double p_abandon = p_abandon_if_wait * p_wait;
+    return QueueMetrics{p_wait, p_abandon, p_abandon / theta, occupancy(lam, p_abandon, nmu)};
+  };
+  // A(x, y) = x e^y y^-x gamma(x, y) (Mandelbaum & Zeltyn); P(W > 0) = A E / (1 + (A - 1) E)
+  // with E = ErlangB(n, lam / mu).
+  double log_a;
+  double p_abandon_if_wait;
   if (y < x + 1.0) {
-    // A(x, y) is exactly the Kummer series; P(Ab | W > 0) = 1/(rho A) + 1 - 1/rho
-    // rewritten as sum k s_k / (y A), which has no cancellation when rho < 1.
+    // A(x, y) is exactly the Kummer series, and P(Ab | W > 0) = 1/(rho A) + 1 - 1/rho
+    // equals sum k s_k / (y A), which has no cancellation when rho < 1.
     const special::KummerSum s = kummer_series(x, y, 0, 1.0, true);
+    // y underflows to 0 only for vanishing traffic, where the limit is 1 / (x + 1).
+    p_abandon_if_wait = y > 0.0 ? s.weighted / (y * s.sum) : 1.0 / (x + 1.0);
+    if (n <= kRecursionMax) {
+      const Scaled inv = inv_b_recursion(n, lam / mu);
+      // Plain arithmetic for small groups: A E / (1 + (A - 1) E) = A / (I + A - 1).
+      if (inv.plain()) return result(s.sum / (inv.mantissa + s.sum - 1.0), p_abandon_if_wait);
+    }
     log_a = std::log(s.sum);
-    p_abandon_if_wait = s.weighted / (y * s.sum);
   } else {
     const double log_kernel = log_poisson_kernel(x, y);
     const double q = x * gamma_q_fraction(x, y) * std::exp(log_kernel);  // Q(x, y)
@@ -134,13 +170,11 @@ QueueMetrics erlang_a_unchecked(std::int64_t n, double lam, double mu, double th
     const double rho = y / x;
     p_abandon_if_wait = std::exp(-log_a) / rho + 1.0 - 1.0 / rho;
   }
-  const double L = log_inv_b(n, lam / mu);  // log(1 / E), E = ErlangB(n, lam / mu)
-  // P(W > 0) = A E / (1 + (A - 1) E) = A E / ((1 - E) + A E).
+  const double L = log_inv_b(n, lam / mu);  // log(1 / E)
+  // A E / ((1 - E) + A E) in log space: A overflows in heavy traffic, E underflows.
   const double log_ae = log_a - L;
   const double log_p_wait = log_ae - log_add_exp(std::log(-std::expm1(-L)), log_ae);
-  const double p_wait = std::exp(log_p_wait);
-  const double p_abandon = p_abandon_if_wait * p_wait;
-  return {p_wait, p_abandon, p_abandon / theta, lam * (1.0 - p_abandon) / nmu};
+  return result(std::exp(log_p_wait), p_abandon_if_wait);
 }
 
 // ---- M/M/n+D ------------------------------------------------------------------------
@@ -162,19 +196,28 @@ QueueMetrics erlang_d_unchecked(std::int64_t n, double lam, double mu, double ta
   const double nmu = static_cast<double>(n) * mu;
   const double d = nmu - lam;
   const double u = d * tau;
-  // eps = 1 / B(n - 1, A) (Zeltyn & Mandelbaum's M/M/n+G with deterministic patience).
-  const double log_eps = n >= 2 ? log_inv_b(n - 1, lam / mu) : 0.0;
-  // (1 - e^-u) / d, i.e. tau (1 - e^-u) / u, without 0/0 at u = 0.
-  const double ramp = u == 0.0 ? tau : tau * (-std::expm1(-u) / u);
+  // eps = 1 / B(n - 1, A) (Zeltyn & Mandelbaum's M/M/n+G with deterministic patience),
+  // as a plain number for small groups and as its logarithm otherwise.
+  const Scaled small = n - 1 <= kRecursionMax ? inv_b_recursion(n - 1, lam / mu) : Scaled{0.0, 1.0};
+  const double log_eps = small.plain() ? std::log(small.mantissa) : log_inv_b(n - 1, lam / mu);
   double p_wait, p_abandon, mean_wait;
   if (d >= 0.0) {
+    // (1 - e^-u) / d, i.e. tau (1 - e^-u) / u, without 0/0 at u = 0.
+    const double ramp = u == 0.0 ? tau : tau * (-std::expm1(-u) / u);
     const double tail = std::exp(-u);
     const double lam_j = lam * (ramp + tail / nmu);
-    const double log_den = log_eps + std::log1p(lam_j * std::exp(-log_eps));
-    p_wait = std::exp(std::log(lam_j) - log_den);
-    p_abandon = std::exp(std::log(lam / nmu) - u - log_den);
     const double w = tau * tau * wait_integral(u) + tau * tail / nmu;
-    mean_wait = w > 0.0 ? std::exp(std::log(lam * w) - log_den) : 0.0;
+    if (small.plain()) {
+      const double den = small.mantissa + lam_j;
+      p_wait = lam_j / den;
+      p_abandon = lam / nmu * tail / den;
+      mean_wait = lam * w / den;
+    } else {
+      const double log_den = log_eps + std::log1p(lam_j * std::exp(-log_eps));
+      p_wait = std::exp(std::log(lam_j) - log_den);
+      p_abandon = std::exp(std::log(lam / nmu) - u - log_den);
+      mean_wait = w > 0.0 ? std::exp(std::log(lam * w) - log_den) : 0.0;
+    }
   } else {
     // Overloaded: multiply through by e^u (< 1) so nothing overflows.
     const double ramp_up = u == 0.0 ? tau : tau * (std::expm1(u) / u);  // (e^u - 1) / d
@@ -184,7 +227,9 @@ QueueMetrics erlang_d_unchecked(std::int64_t n, double lam, double mu, double ta
     p_abandon = (lam / nmu) / den;
     mean_wait = lam * (tau * tau * wait_integral(u) + tau / nmu) / den;
   }
-  return {p_wait, p_abandon, mean_wait, lam * (1.0 - p_abandon) / nmu};
+  // Only a call that waited can abandon; at tau = 0 the two agree up to the last ulp.
+  p_abandon = std::min(p_abandon, p_wait);
+  return {p_wait, p_abandon, mean_wait, occupancy(lam, p_abandon, nmu)};
 }
 
 }  // namespace

@@ -56,22 +56,50 @@ double log_poisson_kernel(double x, double y) {
 }
 
 KummerSum kummer_series(double x, double y, int first, double scale, bool want_weighted) {
-  double term = 1.0;
+  double term = 1.0;  // the term of index k below
   for (int i = 1; i <= first; ++i) term *= y / (x + i);
   double sum = 0.0;
   double weighted = 0.0;
-  for (int k = first; k < kMaxTerms; ++k) {
-    sum += term;
-    weighted += k * term;
-    const double ratio = y / (x + k + 1);
-    term *= ratio;
-    if (ratio < 1.0) {
-      // The terms left are bounded by a geometric series with this ratio.
-      const double rest = 1.0 / (1.0 - ratio);
-      const double tail = term * rest;
-      const bool sum_done = scale * tail <= 1e-17 * (1.0 + scale * sum);
+  // Blocks of kBlock terms share one division: with D_i = x + k + i, the block's sum
+  // R = sum_j prod_{i<=j} y / D_i and its moment U = sum_j j prod_{i<=j} y / D_i are
+  // evaluated by Horner's rule over the common denominator M = D_1 ... D_{kBlock-1}.
+  // The products stay finite while x and y are below 1e30; beyond, one term at a time.
+  constexpr int kBlock = 8;
+  const bool blocked = x < 1e30 && y < 1e30;
+  double y_pow = y * y;
+  y_pow *= y_pow;
+  y_pow *= y_pow;  // y^kBlock
+  for (int k = first; k < kMaxTerms;) {
+    if (blocked) {
+      const double base = x + k;
+      double m = 1.0, n = 1.0, v = 0.0;
+      for (int j = kBlock - 1; j >= 1; --j) {
+        v = y * (n + v);
+        m *= base + j;
+        n = m + y * n;
+      }
+      // One division per block, off the chain that carries `term` from block to block.
+      const double last = base + kBlock;
+      const double inv_full = 1.0 / (m * last);
+      const double share = term * last * inv_full;  // term / m
+      sum += n * share;
+      weighted += (k * n + v) * share;
+      term *= y_pow * inv_full;
+      k += kBlock;
+    } else {
+      sum += term;
+      weighted += k * term;
+      term *= y / (x + k + 1);
+      ++k;
+    }
+    // Stop when the terms left, bounded by a geometric series of ratio r = y / (x + k + 1)
+    // (tail <= term / (1 - r)), no longer matter; written without divisions.
+    const double next = x + k + 1;
+    const double gap = next - y;  // (1 - r) * next
+    if (gap > 0.0) {
+      const bool sum_done = scale * term * next <= 1e-17 * (1.0 + scale * sum) * gap;
       const bool weighted_done =
-          !want_weighted || tail * (k + 1 + rest) <= 1e-17 * weighted;
+          !want_weighted || term * next * (k * gap + next) <= 1e-17 * weighted * gap * gap;
       if (sum_done && weighted_done) break;
     }
   }
