@@ -76,6 +76,10 @@ def _is_scalar(*values: Any) -> bool:
     return all(isinstance(v, _SCALAR_TYPES) and not isinstance(v, bool) for v in values)
 
 
+def _f(value: Any) -> float:
+    return float(value)
+
+
 def _servers_scalar(servers: Any) -> int:
     if isinstance(servers, (float, np.floating)):
         if not float(servers).is_integer():
@@ -106,12 +110,10 @@ def _broadcast(names: tuple[str, ...], values: tuple[Any, ...]) -> tuple[tuple[i
     if servers.dtype.kind == "f":
         bad = ~np.isfinite(servers) | (servers != np.floor(servers))
         if bad.any():
-            index = np.unravel_index(int(np.argmax(bad)), servers.shape) if servers.ndim else ()
-            raise ValueError(
-                f"{names[0]}{list(index) if index else ''} must be a whole number "
-                f"(got {servers[index]!r})"
-            )
-    flat = [np.ascontiguousarray(np.broadcast_to(servers, shape), dtype=np.int64).ravel()]
+            index = tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), servers.shape))
+            where = f"[{', '.join(map(str, index))}]" if index else ""
+            raise ValueError(f"{names[0]}{where} must be a whole number (got {float(servers[index])})")
+    flat: list[np.ndarray[Any, Any]] = [np.ascontiguousarray(np.broadcast_to(servers, shape), dtype=np.int64).ravel()]
     flat += [np.ascontiguousarray(np.broadcast_to(a, shape), dtype=np.float64).ravel() for a in arrays[1:]]
     return shape, flat
 
@@ -124,7 +126,7 @@ def _reindex(exc: ValueError, shape: tuple[int, ...]) -> ValueError:
         number, close, tail = rest.partition("]")
         if close and number.isdigit():
             index = np.unravel_index(int(number), shape) if shape else ()
-            message = f"{head}{list(int(i) for i in index)}{tail}"
+            message = f"{head}[{', '.join(str(int(i)) for i in index)}]{tail}"
     return ValueError(message)
 
 
@@ -148,7 +150,7 @@ def erlang_b(servers: ArrayLike, traffic: ArrayLike) -> Any:
         scalar input, an array of the broadcast shape otherwise.
     """
     if _is_scalar(servers, traffic):
-        return _core.erlang_b(_servers_scalar(servers), float(traffic))
+        return _core.erlang_b(_servers_scalar(servers), _f(traffic))
     shape, out = _call_array(_core.erlang_b_array, ("servers", "traffic"), (servers, traffic))
     return out.reshape(shape)
 
@@ -172,7 +174,7 @@ def erlang_c(
     """
     if _is_scalar(servers, traffic, service_time, answer_within):
         values = _core.erlang_c(
-            _servers_scalar(servers), float(traffic), float(service_time), float(answer_within)
+            _servers_scalar(servers), _f(traffic), _f(service_time), _f(answer_within)
         )
         return ErlangC(*values)
     shape, out = _call_array(
@@ -204,7 +206,7 @@ def erlang_a(
     if _is_scalar(servers, arrival_rate, service_rate, patience_rate):
         return QueueMetrics(
             *_core.erlang_a(
-                _servers_scalar(servers), float(arrival_rate), float(service_rate), float(patience_rate)
+                _servers_scalar(servers), _f(arrival_rate), _f(service_rate), _f(patience_rate)
             )
         )
     shape, out = _call_array(
@@ -232,7 +234,7 @@ def erlang_d(
     """
     if _is_scalar(servers, arrival_rate, service_rate, tau):
         return QueueMetrics(
-            *_core.erlang_d(_servers_scalar(servers), float(arrival_rate), float(service_rate), float(tau))
+            *_core.erlang_d(_servers_scalar(servers), _f(arrival_rate), _f(service_rate), _f(tau))
         )
     shape, out = _call_array(
         _core.erlang_d_array,
@@ -253,7 +255,7 @@ def agents_for_service_level(
         answer_within: threshold time, in the unit of ``service_time``.
         service_time: mean handling time (default 1).
     """
-    return int(_core.agents_for_service_level(float(traffic), float(target), float(answer_within), float(service_time)))
+    return int(_core.agents_for_service_level(_f(traffic), float(target), _f(answer_within), _f(service_time)))
 
 
 def agents_for_abandon(arrival_rate: float, service_rate: float, tau: float, target: float) -> int:
@@ -265,7 +267,7 @@ def agents_for_abandon(arrival_rate: float, service_rate: float, tau: float, tar
         tau: abandon timer (2 s under US law, with rates per second).
         target: abandon probability goal in (0, 1) (0.03 for 3%).
     """
-    return int(_core.agents_for_abandon(float(arrival_rate), float(service_rate), float(tau), float(target)))
+    return int(_core.agents_for_abandon(_f(arrival_rate), _f(service_rate), _f(tau), float(target)))
 
 
 def max_arrival_rate(servers: int, service_rate: float, tau: float, target: float) -> float:
@@ -274,4 +276,4 @@ def max_arrival_rate(servers: int, service_rate: float, tau: float, target: floa
     The answer rate a dialer that ignores agent state could sustain: multiply by the
     mean handling time for the load in Erlangs.
     """
-    return float(_core.max_arrival_rate(_servers_scalar(servers), float(service_rate), float(tau), float(target)))
+    return float(_core.max_arrival_rate(_servers_scalar(servers), _f(service_rate), _f(tau), float(target)))
