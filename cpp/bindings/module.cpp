@@ -4,8 +4,10 @@
 namespace py = pybind11;
 
 void register_queueing(py::module_& m);
+void register_group(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Private compiled core of outpace; use the public outpace package instead.";
   register_queueing(m);
+  register_group(m);
 }

@@ -15,6 +15,8 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "source tree."
     ) from exc
 
+from outpace.actions import Action, Bridge, CallResult, Dial, Drop, Hold, Preview, RecordOrigin
+from outpace.group import CampaignGroup, Decision, Dialer, GroupMetrics
 from outpace.queueing import (
     ErlangC,
     QueueMetrics,
@@ -26,11 +28,28 @@ from outpace.queueing import (
     erlang_d,
     max_arrival_rate,
 )
+from outpace.settings import ComplianceRegime, DialingMode, Goal, GroupSettings
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Action",
+    "Bridge",
+    "CallResult",
+    "CampaignGroup",
+    "ComplianceRegime",
+    "Decision",
+    "Dial",
+    "Dialer",
+    "DialingMode",
+    "Drop",
     "ErlangC",
+    "Goal",
+    "GroupMetrics",
+    "GroupSettings",
+    "Hold",
+    "Preview",
+    "RecordOrigin",
     "QueueMetrics",
     "__version__",
     "agents_for_abandon",

@@ -1,0 +1,185 @@
+// One campaign group: the event contract of outpace. The host reports what happens
+// (agents become ready, calls are answered, fail or end) with the time it happened, and
+// every event returns the actions it triggers: which records to dial (and for seizing
+// modes, with which agent), which answered call to bridge to which agent, which held call
+// to drop. The group never reads a clock and never does I/O, so the same code runs live,
+// in tests and in the simulator. Every public method is safe to call from several threads.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "outpace/call_result.hpp"
+#include "outpace/compliance.hpp"
+#include "outpace/pacer.hpp"
+#include "outpace/seize.hpp"
+#include "outpace/settings.hpp"
+#include "outpace/stats.hpp"
+
+namespace outpace {
+
+enum class ActionKind : std::uint8_t {
+  Dial = 0,  // place call_id to record_id; agent_id >= 0 when an agent is seized for it
+  Drop,      // hang up answered call_id: no agent took it within tau (abandoned)
+  Bridge,    // connect answered call_id to agent_id
+  Hold,      // answered call_id waits for an agent (play the hold message)
+  Preview,   // show record_id to agent_id; call_id is the call it becomes if dialed
+};
+
+struct Action {
+  ActionKind kind;
+  std::int64_t call_id;
+  std::int64_t record_id;
+  std::int64_t agent_id;  // -1: none
+};
+
+// Where a record returned by stop() came from.
+enum class RecordOrigin : std::uint8_t { Inserted = 0, CallingList, Preview };
+
+struct ReturnedRecord {
+  std::int64_t record_id;
+  RecordOrigin origin;
+};
+
+struct GroupMetrics {
+  double now = 0.0;
+  std::int64_t dials = 0, live_answers = 0, machines = 0, failed = 0, abandoned = 0,
+               connects = 0;
+  double abandon_rate = 0.0;         // campaign to date, 0..1
+  double abandon_rate_window = 0.0;  // the compliance window (30 days US, today UK)
+  double abandon_rate_today = 0.0;
+  double talk_time = 0.0, wrap_time = 0.0, idle_time = 0.0, not_ready_time = 0.0;  // agent-seconds
+  double busy_factor = 0.0;          // (talk + wrap) / (talk + wrap + idle), 0..1
+  double agent_wait = 0.0;           // mean idle seconds before each connect
+  double distribution_time = 0.0;    // mean seconds from live answer to bridge
+  std::int64_t agents_ready = 0, agents_reserved = 0, agents_talking = 0, agents_wrap_up = 0,
+               agents_not_ready = 0, calls_dialing = 0, calls_held = 0, calls_in_ivr = 0;
+  DialingMode effective_mode = DialingMode::Predictive;
+  bool switched_to_progressive = false;
+  double theta = 0.0;               // the predictive model's current abandon allowance
+  std::int64_t records_waiting = 0;
+};
+
+class CampaignGroup {
+ public:
+  explicit CampaignGroup(const GroupSettings& settings);
+
+  // Agent events.
+  void agent_ready(std::int64_t agent, double now, std::vector<Action>& out);
+  void agent_not_ready(std::int64_t agent, double now, std::vector<Action>& out);
+  // Records: inserted through the API (top of the buffer in LIFO mode) or a calling list.
+  void insert_record(std::int64_t record, double now);
+  void add_records(const std::int64_t* records, std::size_t count);
+  // With an endless list the group invents record ids (the simulator's campaigns).
+  void set_endless_records(bool endless);
+  // Time passes: drop held calls past tau, release stale reservations, decide, dial.
+  void tick(double now, std::vector<Action>& out);
+  // Call events.
+  void call_answered(std::int64_t call, double now, bool live, std::vector<Action>& out);
+  void call_failed(std::int64_t call, double now, CallResult result, std::vector<Action>& out);
+  void call_ended(std::int64_t call, double now, std::vector<Action>& out);
+  // IVR modes: an answered call in the IVR asks for an agent ("press 0").
+  void agent_requested(std::int64_t call, double now, std::vector<Action>& out);
+  // Preview modes.
+  std::optional<Action> pull(std::int64_t agent, double now);  // Pull Preview
+  void preview_dial(std::int64_t agent, double now, std::vector<Action>& out);
+  void preview_skip(std::int64_t agent, double now);
+
+  GroupMetrics metrics() const;
+  Decision last_decision() const;
+  GroupSettings settings() const;
+  // Apply new settings to the running group, keeping what it learned.
+  void update_settings(const GroupSettings& settings);
+  // Stop: every record not dialed, with where it came from. The group accepts no more
+  // dials afterwards (events for calls already placed are still taken).
+  std::vector<ReturnedRecord> stop(double now);
+  bool stopped() const;
+
+ private:
+  struct Agent {
+    std::int64_t id;
+    double since = 0.0;          // when the current state began
+    double idle_since = 0.0;     // when it last became ready (agent wait accounting)
+    double reserved_at = 0.0;
+    bool leave_after_call = false;
+    std::int64_t preview_record = -1;
+    std::int64_t preview_call = -1;
+    std::int64_t promised_call = -1;  // Predictive with Seizing: a ringing call it will take
+    RecordOrigin preview_origin = RecordOrigin::CallingList;
+  };
+  enum class CallPhase : std::uint8_t { Dialing, Held, Talking, Ivr, IvrWaiting };
+  struct Call {
+    std::int64_t record;
+    double dialed_at;
+    double answered_at = 0.0;
+    std::int64_t agent_slot = -1;  // seized or talking agent
+    CallPhase phase = CallPhase::Dialing;
+    std::size_t dialing_index = 0;  // position in dialing_ while Dialing
+    RecordOrigin origin = RecordOrigin::CallingList;
+  };
+
+  // All private helpers expect mutex_ held.
+  void check_time(double now, const char* event);
+  void account(Agent& a, AgentState from, double now);
+  std::size_t slot_of(std::int64_t agent, const char* event) const;
+  Call& call_of(std::int64_t call, const char* event);
+  void set_state(std::size_t slot, AgentState to, std::int64_t call, double now);
+  void serve_held(double now, std::vector<Action>& out);
+  void abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop);
+  void release_seized(Call& c, double now, std::vector<Action>& out);
+  void end_talk(std::int64_t call, Call& c, double now);
+  void steer_on_connect(double agent_wait, double distribution);
+  void drop_expired(double now, std::vector<Action>& out);
+  void release_stale(double now);
+  void bridge(std::int64_t call_id, Call& c, std::size_t slot, double now, std::vector<Action>& out);
+  std::optional<std::size_t> longest_idle() const;
+  void remove_dialing(Call& c);
+  void finish_call(std::int64_t call_id);
+  void place_calls(std::int64_t n, double now, std::vector<Action>& out, bool seize);
+  std::int64_t decide(double now, bool* seize);
+  std::optional<std::pair<std::int64_t, RecordOrigin>> next_record();
+  void return_record(std::int64_t record, RecordOrigin origin);
+  void steer_on_answer(double now, bool abandoned);
+  void steer_busy(double now);
+  void push_previews(double now, std::vector<Action>& out);
+  std::optional<Action> hand_preview(std::size_t slot, double now);
+  DialingMode effective_mode() const;
+  std::int64_t records_waiting() const;
+
+  mutable std::mutex mutex_;
+  GroupSettings settings_;
+  GroupStats stats_;
+  PredictiveModel model_;
+  AbandonTracker compliance_;
+  AbandonSwitch switch_;
+  AgentPool pool_;
+  std::vector<Agent> agents_;
+  std::unordered_map<std::int64_t, std::size_t> slot_by_id_;
+  std::unordered_map<std::int64_t, Call> calls_;
+  std::vector<std::int64_t> dialing_;  // calls in flight
+  std::deque<std::int64_t> held_;      // answered live calls waiting, oldest first
+  std::deque<std::int64_t> ivr_waiting_;
+  std::vector<std::int64_t> lifo_;     // inserted records, newest at the back (LIFO mode)
+  std::deque<std::pair<std::int64_t, RecordOrigin>> list_;
+  bool endless_ = false;
+  std::int64_t next_generated_record_ = 1;
+  std::int64_t next_call_ = 1;
+  double last_now_ = 0.0;
+  double log_theta_;
+  double next_power_dial_ = -1.0;
+  double busy_recent_ = -1.0;       // exponentially weighted busy share (busy-factor goal)
+  double last_tick_ = -1.0;
+  bool stopped_ = false;
+  Decision last_decision_;
+  GroupMetrics totals_;  // counters; states are filled in by metrics()
+  double wait_sum_ = 0.0, distribution_sum_ = 0.0;
+  std::int64_t ivr_requests_ = 0, ivr_live_ = 0;
+  // Scratch buffers for the decision, kept to avoid allocating every tick.
+  std::vector<double> talk_elapsed_, wrap_elapsed_, ring_elapsed_;
+};
+
+}  // namespace outpace

@@ -1,0 +1,83 @@
+// How many calls to place now. Progressive is a closed formula; Predictive predicts,
+// for a few horizons r, the live answers A(r) of calls in flight (each from how long it
+// has rung), the answers B_x(r) of x new calls and the busy agents V(r + tau) that will
+// be free (each from how long it has been talking or wrapping up), and places the most
+// calls x for which the expected unmatched answers E[(A + B_x - V - free)+] stay under
+// theta times the expected answers at every horizon. Exact Poisson-binomial sums for
+// small groups, a normal approximation for large ones.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "outpace/stats.hpp"
+
+namespace outpace {
+
+// Genesys' documented progressive rule: floor(m (ready - queued - ceil(dialing / m))),
+// never negative. ready excludes agents reserved for inbound calls.
+std::int64_t progressive_calls(double lines_per_agent, std::int64_t ready, std::int64_t queued,
+                               std::int64_t dialing);
+
+// What the group is doing now, as the predictive model needs it.
+struct PacerState {
+  std::int64_t ready = 0;             // agents free for an outbound call now
+  std::int64_t held = 0;              // answered live calls waiting for an agent
+  const double* talk_elapsed = nullptr;  // s each talking agent has talked
+  std::size_t talking = 0;
+  const double* wrap_elapsed = nullptr;  // s each agent in wrap-up has wrapped up
+  std::size_t wrapping = 0;
+  const double* ring_elapsed = nullptr;  // s each call in flight has been dialing
+  std::size_t ringing = 0;
+  std::int64_t max_new_calls = 0;     // cap: lines, records
+  double theta = 0.03;                // allowed share of answers left without an agent
+  double inbound_per_second = 0.0;    // inbound arrivals that take agents first
+  double answer_share = 1.0;          // share of live answers that need an agent (IVR)
+};
+
+// Why the decision is what it is: the figures behind "place 4 calls now".
+struct Decision {
+  std::int64_t calls = 0;
+  double expected_answers = 0.0;       // live answers within the binding horizon, with the new calls
+  double expected_free_agents = 0.0;   // ready now plus busy agents expected free by then
+  double abandon_risk = 0.0;           // expected unmatched answers / expected answers
+  double horizon = 0.0;                // s, the binding horizon
+  bool exact = false;                  // Poisson-binomial sums (true) or normal approximation
+};
+
+class PredictiveModel {
+ public:
+  static constexpr int kHorizons = 3;
+
+  // Rebuild the probability tables if the learned statistics changed since last time.
+  void refresh(const GroupStats& stats, double tau);
+  Decision decide(const PacerState& state) const;
+
+  // P(free within horizon k | elapsed), for seizing: which busy agent to reserve.
+  double free_probability(bool in_wrap, double elapsed, int k) const;
+  double answer_probability_new(int k) const { return new_call_[k]; }
+  double horizon(int k) const { return horizon_[k]; }
+
+ private:
+  struct Sums {
+    double mean = 0.0;
+    double var = 0.0;
+  };
+  Decision decide_exact(const PacerState& s) const;
+  Decision decide_normal(const PacerState& s) const;
+  double ring_probability(double elapsed, int k) const;
+
+  std::array<double, kHorizons> horizon_{};   // s after now
+  std::array<double, kHorizons> new_call_{};  // P(live answer within horizon) of a new call
+  // Per horizon, indexed by elapsed seconds (talk, wrap) or half-seconds (ring).
+  std::array<std::vector<double>, kHorizons> talk_free_, wrap_free_, ring_live_;
+  double ring_step_ = 0.5;
+  double tau_ = -1.0;
+  double ignore_longer_than_ = 0.0;
+  double stay_ = 1.0;  // share of agents who come back after wrap-up
+  double hit_ = -1.0;
+  std::uint64_t versions_[4] = {0, 0, 0, 0};
+};
+
+}  // namespace outpace

@@ -1,0 +1,26 @@
+#include "outpace/dialer.hpp"
+
+#include <stdexcept>
+
+namespace outpace {
+
+std::size_t Dialer::add(std::shared_ptr<CampaignGroup> group) {
+  if (!group) throw std::invalid_argument("group must not be None");
+  groups_.push_back(std::move(group));
+  return groups_.size() - 1;
+}
+
+const std::shared_ptr<CampaignGroup>& Dialer::group(std::size_t index) const {
+  if (index >= groups_.size()) throw std::out_of_range("no group with that index");
+  return groups_[index];
+}
+
+void Dialer::tick(double now, std::vector<GroupAction>& out) {
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    scratch_.clear();
+    groups_[i]->tick(now, scratch_);
+    for (const Action& a : scratch_) out.push_back({static_cast<std::int64_t>(i), a});
+  }
+}
+
+}  // namespace outpace

@@ -1,0 +1,589 @@
+// CampaignGroup: agent and call events, the record flow and the time accounting. The
+// pacing decision (tick) lives in group_tick.cpp.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+#include "outpace/group.hpp"
+
+namespace outpace {
+
+namespace {
+std::string describe(const char* event, const char* what, std::int64_t id) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%s: %s %lld", event, what, static_cast<long long>(id));
+  return buf;
+}
+}  // namespace
+
+CampaignGroup::CampaignGroup(const GroupSettings& settings)
+    : settings_(settings), stats_(settings), compliance_(settings.compliance) {
+  settings_.validate();
+  const double aim = settings_.goal == OptimizationGoal::AbandonRate
+                         ? settings_.goal_value / 100.0 * (5.0 / 6.0)
+                         : 0.025;
+  log_theta_ = std::log(aim);
+}
+
+// ---- helpers (mutex_ held) ------------------------------------------------------------
+
+void CampaignGroup::check_time(double now, const char* event) {
+  if (!std::isfinite(now) || now < 0.0) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%s: now must be a finite time >= 0 in seconds (got %g)", event, now);
+    throw std::invalid_argument(buf);
+  }
+  if (now < last_now_ - 1e-9) {
+    char buf[240];
+    std::snprintf(buf, sizeof buf,
+                  "%s: now=%.6f is before the last event at %.6f; events must come in time order",
+                  event, now, last_now_);
+    throw std::invalid_argument(buf);
+  }
+  last_now_ = std::max(last_now_, now);
+}
+
+void CampaignGroup::account(Agent& a, AgentState from, double now) {
+  const double spent = std::max(0.0, now - a.since);
+  switch (from) {
+    case AgentState::Ready:
+    case AgentState::Reserved: totals_.idle_time += spent; break;
+    case AgentState::Talking: totals_.talk_time += spent; break;
+    case AgentState::WrapUp: totals_.wrap_time += spent; break;
+    case AgentState::NotReady: totals_.not_ready_time += spent; break;
+    case AgentState::LoggedOut: break;
+  }
+  a.since = now;
+}
+
+void CampaignGroup::set_state(std::size_t slot, AgentState to, std::int64_t call, double now) {
+  const AgentSnapshot old = pool_.set(slot, to, call);
+  account(agents_[slot], old.state, now);
+}
+
+std::size_t CampaignGroup::slot_of(std::int64_t agent, const char* event) const {
+  const auto it = slot_by_id_.find(agent);
+  if (it == slot_by_id_.end()) throw std::invalid_argument(describe(event, "unknown agent id", agent));
+  return it->second;
+}
+
+CampaignGroup::Call& CampaignGroup::call_of(std::int64_t call, const char* event) {
+  const auto it = calls_.find(call);
+  if (it == calls_.end()) {
+    throw std::invalid_argument(describe(event, "unknown (or finished) call id", call));
+  }
+  return it->second;
+}
+
+void CampaignGroup::remove_dialing(Call& c) {
+  const std::size_t i = c.dialing_index;
+  const std::int64_t moved = dialing_.back();
+  dialing_[i] = moved;
+  dialing_.pop_back();
+  if (i < dialing_.size()) calls_[moved].dialing_index = i;
+}
+
+void CampaignGroup::finish_call(std::int64_t call_id) { calls_.erase(call_id); }
+
+std::optional<std::size_t> CampaignGroup::longest_idle() const {
+  std::optional<std::size_t> best;
+  double since = 0.0;
+  for (std::size_t i = 0; i < agents_.size(); ++i) {
+    if (pool_.get(i).state == AgentState::Ready && (!best || agents_[i].idle_since < since)) {
+      best = i;
+      since = agents_[i].idle_since;
+    }
+  }
+  return best;
+}
+
+void CampaignGroup::bridge(std::int64_t call_id, Call& c, std::size_t slot, double now,
+                           std::vector<Action>& out) {
+  Agent& a = agents_[slot];
+  if (!pool_.bind(slot, call_id)) {
+    throw std::logic_error("internal: agent was not free to bridge");  // never: checked by callers
+  }
+  account(a, AgentState::Ready, now);
+  wait_sum_ += now - a.idle_since;
+  distribution_sum_ += now - c.answered_at;
+  ++totals_.connects;
+  c.agent_slot = static_cast<std::int64_t>(slot);
+  const bool ivr = c.phase == CallPhase::IvrWaiting || c.phase == CallPhase::Ivr;
+  c.phase = CallPhase::Talking;
+  out.push_back({ActionKind::Bridge, call_id, c.record, a.id});
+  if (!ivr) steer_on_answer(now, false);
+  steer_on_connect(now - a.idle_since, now - c.answered_at);
+}
+
+void CampaignGroup::serve_held(double now, std::vector<Action>& out) {
+  while (!held_.empty() || !ivr_waiting_.empty()) {
+    const std::optional<std::size_t> slot = longest_idle();
+    if (!slot) return;
+    if (!held_.empty()) {
+      const std::int64_t id = held_.front();
+      held_.pop_front();
+      Call& c = calls_.at(id);
+      if (now - c.answered_at <= settings_.tau) {
+        bridge(id, c, *slot, now, out);
+      } else {
+        abandon(id, c, now, out, true);
+      }
+    } else {
+      const std::int64_t id = ivr_waiting_.front();
+      ivr_waiting_.pop_front();
+      bridge(id, calls_.at(id), *slot, now, out);
+    }
+  }
+}
+
+void CampaignGroup::abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop) {
+  (void)c;
+  compliance_.abandoned(now);
+  ++totals_.abandoned;
+  if (drop) out.push_back({ActionKind::Drop, id, c.record, -1});
+  steer_on_answer(now, true);
+  finish_call(id);
+}
+
+void CampaignGroup::drop_expired(double now, std::vector<Action>& out) {
+  while (!held_.empty()) {
+    const std::int64_t id = held_.front();
+    Call& c = calls_.at(id);
+    if (now - c.answered_at < settings_.tau) return;
+    held_.pop_front();
+    abandon(id, c, now, out, true);
+  }
+}
+
+// ---- agent events ---------------------------------------------------------------------
+
+void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Action>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "agent_ready");
+  auto it = slot_by_id_.find(agent);
+  if (it == slot_by_id_.end()) {
+    const std::size_t slot = pool_.add();
+    agents_.push_back(Agent{agent});
+    agents_.back().since = now;
+    it = slot_by_id_.emplace(agent, slot).first;
+  }
+  const std::size_t slot = it->second;
+  Agent& a = agents_[slot];
+  const AgentSnapshot s = pool_.get(slot);
+  switch (s.state) {
+    case AgentState::Talking:
+      throw std::invalid_argument(describe("agent_ready", "agent is talking; report call_ended first for agent", agent));
+    case AgentState::Ready:
+    case AgentState::Reserved:
+      return;  // already available: a documented no-op
+    case AgentState::WrapUp:
+      stats_.wrap_time.observe(now - a.since);
+      stats_.leave_after_wrap.observe(a.leave_after_call);
+      if (a.leave_after_call) {
+        a.leave_after_call = false;
+        set_state(slot, AgentState::NotReady, -1, now);
+        return;
+      }
+      break;
+    case AgentState::LoggedOut:
+    case AgentState::NotReady:
+      break;
+  }
+  set_state(slot, AgentState::Ready, -1, now);
+  a.idle_since = now;
+  if (a.promised_call >= 0) {
+    // Predictive with Seizing promised this agent to a call still ringing: keep it for it.
+    const auto c = calls_.find(a.promised_call);
+    if (c != calls_.end() && c->second.phase == CallPhase::Dialing && pool_.reserve(slot, a.promised_call)) {
+      c->second.agent_slot = static_cast<std::int64_t>(slot);
+      a.reserved_at = now;
+    }
+    a.promised_call = -1;
+  }
+  serve_held(now, out);
+  if (settings_.mode == DialingMode::PushPreview && !stopped_) {
+    if (auto p = hand_preview(slot, now)) out.push_back(*p);
+  }
+}
+
+void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<Action>& out) {
+  (void)out;
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "agent_not_ready");
+  const std::size_t slot = slot_of(agent, "agent_not_ready");
+  Agent& a = agents_[slot];
+  const AgentSnapshot s = pool_.get(slot);
+  switch (s.state) {
+    case AgentState::Talking:
+    case AgentState::WrapUp:
+      if (s.state == AgentState::WrapUp) {
+        stats_.wrap_time.observe(now - a.since);
+        stats_.leave_after_wrap.observe(true);
+        set_state(slot, AgentState::NotReady, -1, now);
+      } else {
+        a.leave_after_call = true;  // goes not-ready when its wrap-up ends
+      }
+      return;
+    case AgentState::Reserved:
+      if (a.preview_record >= 0) {
+        return_record(a.preview_record, a.preview_origin);
+        a.preview_record = -1;
+      } else if (auto c = calls_.find(s.call); c != calls_.end()) {
+        c->second.agent_slot = -1;  // the call goes on without its seized agent
+      }
+      set_state(slot, AgentState::NotReady, -1, now);
+      return;
+    case AgentState::Ready:
+      set_state(slot, AgentState::NotReady, -1, now);
+      return;
+    case AgentState::NotReady:
+    case AgentState::LoggedOut:
+      return;
+  }
+}
+
+// ---- records --------------------------------------------------------------------------
+
+void CampaignGroup::insert_record(std::int64_t record, double now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "insert_record");
+  if (settings_.lifo) {
+    lifo_.push_back(record);
+  } else {
+    list_.emplace_back(record, RecordOrigin::Inserted);
+  }
+}
+
+void CampaignGroup::add_records(const std::int64_t* records, std::size_t count) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (std::size_t i = 0; i < count; ++i) list_.emplace_back(records[i], RecordOrigin::CallingList);
+}
+
+void CampaignGroup::set_endless_records(bool endless) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  endless_ = endless;
+}
+
+std::optional<std::pair<std::int64_t, RecordOrigin>> CampaignGroup::next_record() {
+  if (!lifo_.empty()) {
+    const std::int64_t r = lifo_.back();
+    lifo_.pop_back();
+    return std::make_pair(r, RecordOrigin::Inserted);
+  }
+  if (!list_.empty()) {
+    const auto r = list_.front();
+    list_.pop_front();
+    return r;
+  }
+  if (endless_) return std::make_pair(next_generated_record_++, RecordOrigin::CallingList);
+  return std::nullopt;
+}
+
+void CampaignGroup::return_record(std::int64_t record, RecordOrigin origin) {
+  if (origin == RecordOrigin::Inserted && settings_.lifo) {
+    lifo_.push_back(record);
+  } else {
+    list_.emplace_front(record, origin);
+  }
+}
+
+std::int64_t CampaignGroup::records_waiting() const {
+  return static_cast<std::int64_t>(lifo_.size() + list_.size());
+}
+
+// ---- call events ----------------------------------------------------------------------
+
+void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std::vector<Action>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "call_answered");
+  Call& c = call_of(call, "call_answered");
+  if (c.phase != CallPhase::Dialing) throw std::invalid_argument(describe("call_answered", "call was already answered:", call));
+  remove_dialing(c);
+  stats_.hit_ratio.observe(live);
+  stats_.machine_ratio.observe(!live);
+  if (!live) {
+    stats_.other_outcome_time.observe(now - c.dialed_at);
+    compliance_.machine(now);
+    ++totals_.machines;
+    release_seized(c, now, out);
+    finish_call(call);
+    return;
+  }
+  stats_.live_answer_time.observe(now - c.dialed_at);
+  ++stats_.live_answers;
+  ++totals_.live_answers;
+  c.answered_at = now;
+  if (is_ivr(settings_.mode)) {
+    c.phase = CallPhase::Ivr;  // the IVR takes it; an agent only if the caller asks
+    ++ivr_live_;
+    return;
+  }
+  compliance_.live_answer(now);
+  if (c.agent_slot >= 0) {
+    const auto slot = static_cast<std::size_t>(c.agent_slot);
+    const AgentSnapshot s = pool_.get(slot);
+    if (s.state == AgentState::Reserved && s.call == call) {
+      bridge(call, c, slot, now, out);
+      return;
+    }
+    c.agent_slot = -1;
+  }
+  if (const auto slot = longest_idle()) {
+    bridge(call, c, *slot, now, out);
+    return;
+  }
+  c.phase = CallPhase::Held;
+  held_.push_back(call);
+  out.push_back({ActionKind::Hold, call, c.record, -1});
+  if (settings_.tau == 0.0) drop_expired(now, out);
+}
+
+void CampaignGroup::release_seized(Call& c, double now, std::vector<Action>& out) {
+  if (c.agent_slot < 0) return;
+  const auto slot = static_cast<std::size_t>(c.agent_slot);
+  c.agent_slot = -1;
+  const AgentSnapshot s = pool_.get(slot);
+  if (s.state == AgentState::Reserved && pool_.release(slot, s.call)) {
+    account(agents_[slot], AgentState::Reserved, now);
+    serve_held(now, out);
+  }
+}
+
+void CampaignGroup::call_failed(std::int64_t call, double now, CallResult result, std::vector<Action>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "call_failed");
+  if (static_cast<int>(result) >= static_cast<int>(CallResult::Count_)) {
+    throw std::invalid_argument("call_failed: result must be a CallResult");
+  }
+  Call& c = call_of(call, "call_failed");
+  switch (c.phase) {
+    case CallPhase::Dialing:
+      if (result == CallResult::Answer || result == CallResult::AnsweringMachine) {
+        throw std::invalid_argument(describe("call_failed", "answers are reported with call_answered; call", call));
+      }
+      remove_dialing(c);
+      stats_.other_outcome_time.observe(now - c.dialed_at);
+      stats_.hit_ratio.observe(false);
+      stats_.machine_ratio.observe(false);
+      ++totals_.failed;
+      release_seized(c, now, out);
+      finish_call(call);
+      return;
+    case CallPhase::Held:
+      // The caller hung up (or the line failed) before an agent took the call.
+      held_.erase(std::find(held_.begin(), held_.end(), call));
+      abandon(call, c, now, out, false);
+      return;
+    case CallPhase::IvrWaiting:
+      ivr_waiting_.erase(std::find(ivr_waiting_.begin(), ivr_waiting_.end(), call));
+      finish_call(call);
+      return;
+    case CallPhase::Ivr:
+      finish_call(call);
+      return;
+    case CallPhase::Talking:
+      end_talk(call, c, now);
+      return;
+  }
+}
+
+void CampaignGroup::end_talk(std::int64_t call, Call& c, double now) {
+  const auto slot = static_cast<std::size_t>(c.agent_slot);
+  const double talk = now - agents_[slot].since;
+  if (!(stats_.ignore_longer_than > 0.0 && talk > stats_.ignore_longer_than)) stats_.talk_time.observe(talk);
+  set_state(slot, AgentState::WrapUp, -1, now);
+  finish_call(call);
+}
+
+void CampaignGroup::call_ended(std::int64_t call, double now, std::vector<Action>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "call_ended");
+  Call& c = call_of(call, "call_ended");
+  switch (c.phase) {
+    case CallPhase::Dialing:
+      throw std::invalid_argument(describe("call_ended", "call was never answered (report call_failed):", call));
+    case CallPhase::Held:
+      held_.erase(std::find(held_.begin(), held_.end(), call));
+      abandon(call, c, now, out, false);
+      return;
+    case CallPhase::IvrWaiting:
+      ivr_waiting_.erase(std::find(ivr_waiting_.begin(), ivr_waiting_.end(), call));
+      finish_call(call);
+      return;
+    case CallPhase::Ivr:
+      finish_call(call);
+      return;
+    case CallPhase::Talking:
+      end_talk(call, c, now);
+      return;
+  }
+}
+
+void CampaignGroup::agent_requested(std::int64_t call, double now, std::vector<Action>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "agent_requested");
+  Call& c = call_of(call, "agent_requested");
+  if (c.phase != CallPhase::Ivr) {
+    throw std::invalid_argument(describe("agent_requested", "call is not in the IVR:", call));
+  }
+  ++ivr_requests_;
+  c.answered_at = now;  // distribution time runs from the request
+  c.phase = CallPhase::IvrWaiting;
+  ivr_waiting_.push_back(call);
+  serve_held(now, out);
+  if (c.phase == CallPhase::IvrWaiting) out.push_back({ActionKind::Hold, call, c.record, -1});
+}
+
+// ---- preview --------------------------------------------------------------------------
+
+std::optional<Action> CampaignGroup::hand_preview(std::size_t slot, double now) {
+  Agent& a = agents_[slot];
+  if (a.preview_record >= 0 || pool_.get(slot).state != AgentState::Ready) return std::nullopt;
+  const auto rec = next_record();
+  if (!rec) return std::nullopt;
+  const std::int64_t call = next_call_++;
+  if (!pool_.reserve(slot, call)) {
+    return_record(rec->first, rec->second);
+    return std::nullopt;
+  }
+  account(a, AgentState::Ready, now);
+  a.preview_record = rec->first;
+  a.preview_origin = rec->second;
+  a.preview_call = call;
+  return Action{ActionKind::Preview, call, rec->first, a.id};
+}
+
+std::optional<Action> CampaignGroup::pull(std::int64_t agent, double now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "pull");
+  if (settings_.mode != DialingMode::PullPreview) {
+    throw std::invalid_argument("pull: the group is not in pull_preview mode");
+  }
+  const std::size_t slot = slot_of(agent, "pull");
+  if (stopped_) return std::nullopt;
+  return hand_preview(slot, now);
+}
+
+void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Action>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "preview_dial");
+  const std::size_t slot = slot_of(agent, "preview_dial");
+  Agent& a = agents_[slot];
+  if (a.preview_record < 0) throw std::invalid_argument(describe("preview_dial", "agent has no record to preview:", agent));
+  Call c{a.preview_record, now};
+  c.agent_slot = static_cast<std::int64_t>(slot);
+  c.origin = a.preview_origin;
+  c.dialing_index = dialing_.size();
+  dialing_.push_back(a.preview_call);
+  calls_.emplace(a.preview_call, c);
+  ++totals_.dials;
+  ++stats_.dials;
+  a.reserved_at = now;
+  out.push_back({ActionKind::Dial, a.preview_call, a.preview_record, a.id});
+  a.preview_record = -1;
+  a.preview_call = -1;
+}
+
+void CampaignGroup::preview_skip(std::int64_t agent, double now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "preview_skip");
+  const std::size_t slot = slot_of(agent, "preview_skip");
+  Agent& a = agents_[slot];
+  if (a.preview_record < 0) throw std::invalid_argument(describe("preview_skip", "agent has no record to preview:", agent));
+  return_record(a.preview_record, a.preview_origin);
+  pool_.release(slot, a.preview_call);
+  account(a, AgentState::Reserved, now);
+  a.preview_record = -1;
+  a.preview_call = -1;
+}
+
+// ---- stop, settings, metrics ----------------------------------------------------------
+
+std::vector<ReturnedRecord> CampaignGroup::stop(double now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "stop");
+  stopped_ = true;
+  std::vector<ReturnedRecord> out;
+  for (auto it = lifo_.rbegin(); it != lifo_.rend(); ++it) out.push_back({*it, RecordOrigin::Inserted});
+  for (const auto& [record, origin] : list_) out.push_back({record, origin});
+  lifo_.clear();
+  list_.clear();
+  for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
+    Agent& a = agents_[slot];
+    if (a.preview_record >= 0) {
+      out.push_back({a.preview_record, a.preview_origin});
+      pool_.release(slot, a.preview_call);
+      account(a, AgentState::Reserved, now);
+      a.preview_record = -1;
+      a.preview_call = -1;
+    }
+  }
+  return out;
+}
+
+bool CampaignGroup::stopped() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stopped_;
+}
+
+GroupSettings CampaignGroup::settings() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return settings_;
+}
+
+void CampaignGroup::update_settings(const GroupSettings& s) {
+  s.validate();
+  std::lock_guard<std::mutex> lock(mutex_);
+  const bool goal_changed = s.goal != settings_.goal || s.goal_value != settings_.goal_value;
+  settings_ = s;
+  stats_.apply(s);
+  compliance_.set_regime(s.compliance);
+  if (goal_changed) {
+    log_theta_ = std::log(s.goal == OptimizationGoal::AbandonRate ? s.goal_value / 100.0 * (5.0 / 6.0) : 0.025);
+  }
+}
+
+Decision CampaignGroup::last_decision() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_decision_;
+}
+
+GroupMetrics CampaignGroup::metrics() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  GroupMetrics m = totals_;
+  m.now = last_now_;
+  // Add the time each agent has spent in its current state so far.
+  for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
+    const AgentSnapshot s = pool_.get(slot);
+    const double spent = std::max(0.0, last_now_ - agents_[slot].since);
+    switch (s.state) {
+      case AgentState::Ready: ++m.agents_ready; m.idle_time += spent; break;
+      case AgentState::Reserved: ++m.agents_reserved; m.idle_time += spent; break;
+      case AgentState::Talking: ++m.agents_talking; m.talk_time += spent; break;
+      case AgentState::WrapUp: ++m.agents_wrap_up; m.wrap_time += spent; break;
+      case AgentState::NotReady: ++m.agents_not_ready; m.not_ready_time += spent; break;
+      case AgentState::LoggedOut: break;
+    }
+  }
+  const double worked = m.talk_time + m.wrap_time;
+  m.busy_factor = worked + m.idle_time > 0.0 ? worked / (worked + m.idle_time) : 0.0;
+  m.agent_wait = m.connects > 0 ? wait_sum_ / static_cast<double>(m.connects) : 0.0;
+  m.distribution_time = m.connects > 0 ? distribution_sum_ / static_cast<double>(m.connects) : 0.0;
+  m.abandon_rate = compliance_.campaign_rate();
+  m.abandon_rate_window = compliance_.window_rate(last_now_);
+  m.abandon_rate_today = compliance_.day_rate(last_now_);
+  m.calls_dialing = static_cast<std::int64_t>(dialing_.size());
+  m.calls_held = static_cast<std::int64_t>(held_.size());
+  std::int64_t in_ivr = 0;
+  for (const auto& [id, c] : calls_) in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting);
+  m.calls_in_ivr = in_ivr;
+  m.effective_mode = effective_mode();
+  m.switched_to_progressive = switch_.switched();
+  m.theta = std::exp(log_theta_);
+  m.records_waiting = records_waiting();
+  return m;
+}
+
+}  // namespace outpace

@@ -1,0 +1,254 @@
+// CampaignGroup::tick: the pacing decision of every mode, the dials it makes, and the
+// steering of the predictive model's abandon allowance theta toward the group's goal.
+#include <algorithm>
+#include <cmath>
+
+#include "outpace/group.hpp"
+
+namespace outpace {
+
+namespace {
+constexpr double kMinTheta = 1e-4, kMaxTheta = 0.5;
+}
+
+DialingMode CampaignGroup::effective_mode() const {
+  const DialingMode m = settings_.mode;
+  // Predictive needs history_length live answers before it trusts its statistics, and the
+  // abandon switch may have moved it to Progressive.
+  const bool untrusted = stats_.live_answers < settings_.history_length;
+  if (m == DialingMode::Predictive && (untrusted || switch_.switched())) return DialingMode::Progressive;
+  if (m == DialingMode::PredictiveSeizing && (untrusted || switch_.switched())) {
+    return DialingMode::ProgressiveSeizing;
+  }
+  return m;
+}
+
+void CampaignGroup::steer_on_answer(double now, bool abandoned) {
+  if (settings_.goal != OptimizationGoal::AbandonRate) return;
+  // Abandon budget: each live answer earns eta * goal, each abandon costs eta, so theta
+  // settles where abandons / answers = goal. The goal is the target (5/6 of the limit, a
+  // margin) less today's overspend, repaid over about the next hour of answers.
+  const double aim = settings_.goal_value / 100.0 * (5.0 / 6.0);
+  const double live_today = static_cast<double>(compliance_.live_answers());
+  (void)live_today;
+  const double over = compliance_.window_rate(now) - aim;
+  double goal = aim;
+  if (over > 0.0) goal = std::max(0.0, aim - 4.0 * over);
+  const double agents = static_cast<double>(std::max<std::size_t>(agents_.size(), 1));
+  const double eta = 1.5 / std::sqrt(agents);
+  log_theta_ += abandoned ? -eta : eta * goal;
+  log_theta_ = std::clamp(log_theta_, std::log(kMinTheta), std::log(kMaxTheta));
+}
+
+void CampaignGroup::steer_on_connect(double agent_wait, double distribution) {
+  const double goal = settings_.goal_value;
+  double error = 0.0;
+  if (settings_.goal == OptimizationGoal::AgentWaitTime) {
+    error = (agent_wait - goal) / std::max(goal, 1.0);  // agents wait too long: dial harder
+  } else if (settings_.goal == OptimizationGoal::DistributionTime) {
+    error = -(distribution - goal) / std::max(goal, 1.0);  // callers wait too long: ease off
+  } else {
+    return;
+  }
+  log_theta_ += 0.05 * std::clamp(error, -1.0, 1.0);
+  log_theta_ = std::clamp(log_theta_, std::log(kMinTheta), std::log(kMaxTheta));
+}
+
+void CampaignGroup::steer_busy(double now) {
+  if (settings_.goal != OptimizationGoal::BusyFactor) return;
+  std::size_t busy = 0, present = 0;
+  for (std::size_t i = 0; i < agents_.size(); ++i) {
+    const AgentState s = pool_.get(i).state;
+    busy += (s == AgentState::Talking || s == AgentState::WrapUp);
+    present += (s == AgentState::Talking || s == AgentState::WrapUp || s == AgentState::Ready ||
+                s == AgentState::Reserved);
+  }
+  if (present == 0 || last_tick_ < 0.0) return;
+  const double dt = std::min(now - last_tick_, 60.0);
+  const double share = static_cast<double>(busy) / static_cast<double>(present);
+  const double keep = std::exp(-dt / 600.0);  // ten-minute memory
+  busy_recent_ = busy_recent_ < 0.0 ? share : keep * busy_recent_ + (1.0 - keep) * share;
+  log_theta_ += 0.002 * dt * (settings_.goal_value / 100.0 - busy_recent_) / 0.1;
+  log_theta_ = std::clamp(log_theta_, std::log(kMinTheta), std::log(kMaxTheta));
+}
+
+void CampaignGroup::release_stale(double now) {
+  if (!is_seizing(settings_.mode)) return;
+  for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
+    Agent& a = agents_[slot];
+    const AgentSnapshot s = pool_.get(slot);
+    if (s.state != AgentState::Reserved || a.preview_record >= 0) continue;
+    if (now - a.reserved_at > settings_.seize_timeout && pool_.release(slot, s.call)) {
+      account(a, AgentState::Reserved, now);
+      if (auto c = calls_.find(s.call); c != calls_.end()) c->second.agent_slot = -1;
+    }
+  }
+}
+
+std::int64_t CampaignGroup::decide(double now, bool* seize) {
+  *seize = false;
+  const DialingMode mode = effective_mode();
+  std::int64_t ready = 0, reserved = 0, present = 0;
+  talk_elapsed_.clear();
+  wrap_elapsed_.clear();
+  for (std::size_t i = 0; i < agents_.size(); ++i) {
+    const AgentState st = pool_.get(i).state;
+    const Agent& a = agents_[i];
+    if (st == AgentState::Ready) ++ready;
+    if (st == AgentState::Reserved && a.preview_record < 0) ++reserved;
+    if (st == AgentState::Talking) talk_elapsed_.push_back(now - a.since);
+    if (st == AgentState::WrapUp && !a.leave_after_call) wrap_elapsed_.push_back(now - a.since);
+    present += (st == AgentState::Ready || st == AgentState::Reserved || st == AgentState::Talking ||
+                st == AgentState::WrapUp);
+  }
+  const std::int64_t free_ready = std::max<std::int64_t>(0, ready - settings_.reserved_inbound_agents);
+  const auto dialing = static_cast<std::int64_t>(dialing_.size());
+  const auto held = static_cast<std::int64_t>(held_.size() + ivr_waiting_.size());
+  std::int64_t in_ivr = 0;
+  if (is_ivr(mode)) {
+    for (const auto& [id, c] : calls_) in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting);
+  }
+  const std::int64_t ports_free = settings_.ivr_ports > 0
+                                      ? std::max<std::int64_t>(0, settings_.ivr_ports - dialing - in_ivr)
+                                      : INT64_MAX;
+  last_decision_ = Decision{};
+  switch (mode) {
+    case DialingMode::PushPreview:
+    case DialingMode::PullPreview:
+      return 0;
+    case DialingMode::Progressive:
+    case DialingMode::ProgressiveSeizing:
+      *seize = mode == DialingMode::ProgressiveSeizing;
+      // Reserved agents already wait for a call in flight: they are counted in dialing.
+      last_decision_.calls = progressive_calls(settings_.lines_per_agent, free_ready + reserved, held, dialing);
+      return last_decision_.calls;
+    case DialingMode::PowerIvr: {
+      // Exactly paced: one call every 60 / cpm seconds; an idle spell earns no burst.
+      const double interval = 60.0 / settings_.calls_per_minute;
+      if (next_power_dial_ < 0.0 || next_power_dial_ < now - interval) next_power_dial_ = now;
+      std::int64_t n = 0;
+      while (next_power_dial_ <= now + 1e-9 && n < ports_free) {
+        ++n;
+        next_power_dial_ += interval;
+      }
+      last_decision_.calls = n;
+      return n;
+    }
+    case DialingMode::ProgressiveIvr:
+      last_decision_.calls = ports_free;
+      return ports_free;
+    case DialingMode::Predictive:
+    case DialingMode::PredictiveSeizing:
+    case DialingMode::PredictiveIvr:
+      break;
+  }
+  *seize = mode == DialingMode::PredictiveSeizing;
+  if (settings_.small_group_mode && present < settings_.small_group_threshold) {
+    // Small Group mode: never more calls in flight than free agents to take them.
+    last_decision_.calls = std::max<std::int64_t>(0, free_ready + reserved - held - dialing);
+    return std::min(last_decision_.calls, ports_free);
+  }
+  ring_elapsed_.clear();
+  for (const std::int64_t id : dialing_) ring_elapsed_.push_back(now - calls_.at(id).dialed_at);
+  PacerState st;
+  st.ready = free_ready + reserved;
+  st.held = held;
+  st.talk_elapsed = talk_elapsed_.data();
+  st.talking = talk_elapsed_.size();
+  st.wrap_elapsed = wrap_elapsed_.data();
+  st.wrapping = wrap_elapsed_.size();
+  st.ring_elapsed = ring_elapsed_.data();
+  st.ringing = ring_elapsed_.size();
+  const auto lines = static_cast<std::int64_t>(std::floor(settings_.max_lines_per_agent * static_cast<double>(present)));
+  st.max_new_calls = std::min(std::max<std::int64_t>(0, lines - dialing), ports_free);
+  if (!endless_) st.max_new_calls = std::min(st.max_new_calls, records_waiting());
+  st.theta = std::exp(log_theta_);
+  st.inbound_per_second = settings_.inbound_calls_per_hour / 3600.0;
+  if (mode == DialingMode::PredictiveIvr) {
+    // Only callers who ask for an agent need one: scale answers by the learned share.
+    st.answer_share = (static_cast<double>(ivr_requests_) + 1.0) / (static_cast<double>(ivr_live_) + 5.0);
+  }
+  model_.refresh(stats_, settings_.tau);
+  last_decision_ = model_.decide(st);
+  return last_decision_.calls;
+}
+
+void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>& out, bool seize) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    auto rec = next_record();
+    if (!rec) return;
+    const std::int64_t id = next_call_++;
+    Call c{rec->first, now};
+    c.origin = rec->second;
+    std::int64_t agent_id = -1;
+    if (seize) {
+      if (const auto slot = longest_idle(); slot && pool_.reserve(*slot, id)) {
+        Agent& a = agents_[*slot];
+        account(a, AgentState::Ready, now);
+        a.reserved_at = now;
+        c.agent_slot = static_cast<std::int64_t>(*slot);
+        agent_id = a.id;
+      } else if (settings_.mode == DialingMode::PredictiveSeizing) {
+        // Promise the call to the busy agent most likely to be free when it is answered.
+        double best = 0.5;
+        std::int64_t pick = -1;
+        for (std::size_t s = 0; s < agents_.size(); ++s) {
+          const AgentState st = pool_.get(s).state;
+          const Agent& a = agents_[s];
+          if ((st != AgentState::Talking && st != AgentState::WrapUp) || a.promised_call >= 0 || a.leave_after_call) continue;
+          const double p = model_.free_probability(st == AgentState::WrapUp, now - a.since, 1);
+          if (p > best) {
+            best = p;
+            pick = static_cast<std::int64_t>(s);
+          }
+        }
+        if (pick < 0) {
+          return_record(rec->first, rec->second);  // no agent to engage: do not dial
+          --next_call_;
+          return;
+        }
+        agents_[static_cast<std::size_t>(pick)].promised_call = id;
+        agent_id = agents_[static_cast<std::size_t>(pick)].id;
+      } else {
+        return_record(rec->first, rec->second);
+        --next_call_;
+        return;
+      }
+    }
+    c.dialing_index = dialing_.size();
+    dialing_.push_back(id);
+    calls_.emplace(id, c);
+    ++totals_.dials;
+    ++stats_.dials;
+    out.push_back({ActionKind::Dial, id, rec->first, agent_id});
+  }
+}
+
+void CampaignGroup::push_previews(double now, std::vector<Action>& out) {
+  for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
+    if (auto p = hand_preview(slot, now)) out.push_back(*p);
+  }
+}
+
+void CampaignGroup::tick(double now, std::vector<Action>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "tick");
+  drop_expired(now, out);
+  release_stale(now);
+  steer_busy(now);
+  last_tick_ = now;
+  if (settings_.switch_to_progressive_at > 0.0 && is_predictive(settings_.mode)) {
+    switch_.update(100.0 * compliance_.window_rate(now), compliance_.live_answers(),
+                   settings_.switch_to_progressive_at, settings_.switch_back_at, settings_.history_length);
+  }
+  if (stopped_) return;
+  if (settings_.mode == DialingMode::PushPreview) {
+    push_previews(now, out);
+    return;
+  }
+  bool seize = false;
+  const std::int64_t n = decide(now, &seize);
+  if (n > 0) place_calls(n, now, out, seize);
+}
+
+}  // namespace outpace

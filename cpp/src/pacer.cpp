@@ -1,0 +1,298 @@
+#include "outpace/pacer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace outpace {
+
+std::int64_t progressive_calls(double m, std::int64_t ready, std::int64_t queued,
+                               std::int64_t dialing) {
+  const double dialing_agents = std::ceil(static_cast<double>(dialing) / m);
+  const double calls = std::floor(m * (static_cast<double>(ready - queued) - dialing_agents) + 1e-9);
+  return calls > 0.0 ? static_cast<std::int64_t>(calls) : 0;
+}
+
+namespace {
+
+constexpr int K = PredictiveModel::kHorizons;
+// Quantiles of the live dial-to-answer time used as horizons.
+constexpr double kHorizonQuantiles[K] = {0.25, 0.5, 0.8};
+// Up to this many uncertain items (busy agents + calls in flight) the sums are exact.
+constexpr std::size_t kExactItems = 48;
+constexpr double kRingMax = 120.0;  // s, the ring table's reach
+
+// E[Y+] for Y ~ Normal(mean, var).
+double normal_positive_part(double mean, double var) {
+  if (var <= 1e-12) return std::max(mean, 0.0);
+  const double sd = std::sqrt(var);
+  const double z = mean / sd;
+  const double pdf = 0.3989422804014327 * std::exp(-0.5 * z * z);
+  const double cdf = 0.5 * std::erfc(-z * 0.7071067811865476);
+  return sd * pdf + mean * cdf;
+}
+
+// Adds a Bernoulli(p) variable to the distribution `dist` (size grows by one).
+void convolve_bernoulli(std::vector<double>& dist, double p) {
+  dist.push_back(0.0);
+  for (std::size_t i = dist.size() - 1; i > 0; --i) dist[i] = dist[i] * (1.0 - p) + dist[i - 1] * p;
+  dist[0] *= (1.0 - p);
+}
+
+}  // namespace
+
+void PredictiveModel::refresh(const GroupStats& stats, double tau) {
+  const std::uint64_t v[4] = {stats.live_answer_time.version(), stats.other_outcome_time.version(),
+                              stats.talk_time.version(), stats.wrap_time.version()};
+  const double h = stats.hit_ratio.value();
+  stay_ = 1.0 - stats.leave_after_wrap.value();
+  const bool shapes_changed = !std::equal(v, v + 4, versions_) || tau != tau_ ||
+                              stats.ignore_longer_than != ignore_longer_than_;
+  const bool hit_changed = std::fabs(h - hit_) > 0.003 * h;
+  if (!shapes_changed && !hit_changed) return;
+  std::copy(v, v + 4, versions_);
+  tau_ = tau;
+  ignore_longer_than_ = stats.ignore_longer_than;
+  hit_ = h;
+  const DurationModel& live = stats.live_answer_time;
+  const DurationModel& other = stats.other_outcome_time;
+  for (int k = 0; k < K; ++k) horizon_[k] = live.quantile(kHorizonQuantiles[k]);
+
+  if (shapes_changed) {
+    // Talking agent: P(rest of talk + wrap-up <= w | talked e) by summing over the bin in
+    // which the talk ends. The tail beyond the 99.95% quantile reuses its last row.
+    const std::vector<double>& talk = stats.talk_time.mass();
+    const std::size_t nt = talk.size();
+    std::vector<double> survive(nt + 1, 0.0);
+    for (std::size_t i = nt; i-- > 0;) survive[i] = survive[i + 1] + talk[i];
+    std::size_t e_max = std::min<std::size_t>(nt - 1, static_cast<std::size_t>(stats.talk_time.quantile(0.9995)) + 1);
+    if (ignore_longer_than_ > 0.0) e_max = std::min<std::size_t>(e_max, static_cast<std::size_t>(ignore_longer_than_) + 1);
+    const DurationModel& wrap = stats.wrap_time;
+    for (int k = 0; k < K; ++k) {
+      const double w = horizon_[k] + tau;
+      const auto span = static_cast<std::size_t>(std::ceil(w));
+      std::vector<double> wrap_by(span);
+      for (std::size_t j = 0; j < span; ++j) wrap_by[j] = wrap.cdf_at(w - static_cast<double>(j) - 0.5);
+      std::vector<double>& table = talk_free_[k];
+      table.assign(e_max + 1, 0.0);
+      for (std::size_t e = 0; e <= e_max; ++e) {
+        double num = 0.0;
+        for (std::size_t j = 0; j < span && e + j < nt; ++j) num += talk[e + j] * wrap_by[j];
+        table[e] = survive[e] > 1e-300 ? std::min(1.0, num / survive[e]) : 0.0;
+      }
+      // Agent in wrap-up: P(rest of wrap-up <= w | wrapped up e).
+      const std::size_t nw = wrap.bins();
+      std::vector<double>& wt = wrap_free_[k];
+      wt.assign(nw, 0.0);
+      for (std::size_t e = 0; e < nw; ++e) {
+        const double fe = wrap.cdf_at(static_cast<double>(e));
+        const double s = 1.0 - fe;
+        wt[e] = s > 1e-12 ? std::clamp((wrap.cdf_at(static_cast<double>(e) + w) - fe) / s, 0.0, 1.0) : 1.0;
+      }
+    }
+  }
+  // Call in flight: P(live answer within r | no outcome yet after e seconds).
+  const auto n_ring = static_cast<std::size_t>(kRingMax / ring_step_) + 1;
+  for (int k = 0; k < K; ++k) {
+    std::vector<double>& rt = ring_live_[k];
+    rt.assign(n_ring, 0.0);
+    for (std::size_t i = 0; i < n_ring; ++i) {
+      const double e = static_cast<double>(i) * ring_step_;
+      const double fl = live.cdf_at(e);
+      const double pending = h * (1.0 - fl) + (1.0 - h) * (1.0 - other.cdf_at(e));
+      rt[i] = pending > 1e-12 ? std::clamp(h * (live.cdf_at(e + horizon_[k]) - fl) / pending, 0.0, 1.0) : 0.0;
+    }
+    new_call_[k] = h * live.cdf_at(horizon_[k]);
+  }
+}
+
+double PredictiveModel::free_probability(bool in_wrap, double elapsed, int k) const {
+  const std::vector<double>& t = in_wrap ? wrap_free_[k] : talk_free_[k];
+  if (t.empty()) return 0.0;
+  if (!in_wrap && ignore_longer_than_ > 0.0 && elapsed > ignore_longer_than_) return 0.0;
+  const auto i = static_cast<std::size_t>(std::max(elapsed, 0.0));
+  return stay_ * t[std::min(i, t.size() - 1)];
+}
+
+double PredictiveModel::ring_probability(double elapsed, int k) const {
+  const std::vector<double>& t = ring_live_[k];
+  const auto i = static_cast<std::size_t>(std::max(elapsed, 0.0) / ring_step_);
+  return i < t.size() ? t[i] : 0.0;
+}
+
+Decision PredictiveModel::decide(const PacerState& s) const {
+  if (s.max_new_calls <= 0 || talk_free_[0].empty()) return {};
+  const std::size_t items = s.talking + s.wrapping + s.ringing;
+  return items <= kExactItems ? decide_exact(s) : decide_normal(s);
+}
+
+Decision PredictiveModel::decide_normal(const PacerState& s) const {
+  // Means and variances of answers (A) and of agents freed (V), per horizon.
+  double a_mean[K] = {}, a_var[K] = {}, v_mean[K] = {}, v_var[K] = {};
+  for (std::size_t i = 0; i < s.ringing; ++i) {
+    for (int k = 0; k < K; ++k) {
+      const double q = s.answer_share * ring_probability(s.ring_elapsed[i], k);
+      a_mean[k] += q;
+      a_var[k] += q * (1.0 - q);
+    }
+  }
+  const auto add_busy = [&](const double* elapsed, std::size_t n, bool in_wrap) {
+    for (std::size_t i = 0; i < n; ++i) {
+      for (int k = 0; k < K; ++k) {
+        const double p = free_probability(in_wrap, elapsed[i], k);
+        v_mean[k] += p;
+        v_var[k] += p * (1.0 - p);
+      }
+    }
+  };
+  add_busy(s.talk_elapsed, s.talking, false);
+  add_busy(s.wrap_elapsed, s.wrapping, true);
+  const double free_now = static_cast<double>(s.ready - s.held);
+  const auto excess = [&](std::int64_t x, int k, double* answers) {
+    const double b = s.answer_share * new_call_[k];
+    const double xd = static_cast<double>(x);
+    const double inbound = s.inbound_per_second * (horizon_[k] + tau_);
+    const double mean = a_mean[k] + xd * b + inbound - v_mean[k] - free_now;
+    const double var = a_var[k] + xd * b * (1.0 - b) + inbound + v_var[k];
+    *answers = a_mean[k] + xd * b;
+    return normal_positive_part(mean, var);
+  };
+  const auto ok = [&](std::int64_t x) {
+    for (int k = 0; k < K; ++k) {
+      double answers;
+      const double unmatched = excess(x, k, &answers);
+      if (unmatched > s.theta * answers + 1e-12) return false;
+    }
+    return true;
+  };
+  Decision d;
+  d.exact = false;
+  std::int64_t lo = 0;
+  if (!ok(0)) {
+    lo = -1;
+  } else if (ok(s.max_new_calls)) {
+    lo = s.max_new_calls;
+  } else {
+    std::int64_t hi = s.max_new_calls;  // not ok
+    while (hi - lo > 1) {
+      const std::int64_t mid = lo + (hi - lo) / 2;
+      (ok(mid) ? lo : hi) = mid;
+    }
+  }
+  d.calls = std::max<std::int64_t>(lo, 0);
+  // Explain with the horizon whose risk is highest at the chosen count.
+  double worst = -1.0;
+  for (int k = 0; k < K; ++k) {
+    double answers;
+    const double unmatched = excess(d.calls, k, &answers);
+    const double risk = answers > 0.0 ? unmatched / answers : 0.0;
+    if (risk > worst) {
+      worst = risk;
+      d.abandon_risk = risk;
+      d.expected_answers = answers;
+      d.expected_free_agents = v_mean[k] + free_now;
+      d.horizon = horizon_[k];
+    }
+  }
+  return d;
+}
+
+Decision PredictiveModel::decide_exact(const PacerState& s) const {
+  const double free_now = static_cast<double>(s.ready - s.held);
+  const auto c = static_cast<std::int64_t>(free_now);
+  std::vector<double> answers_dist[K];  // distribution of answers within r_k (with new calls)
+  std::vector<double> shortfall[K];     // G(j) = E[(j - V)+], j = 0 .. busy + 1
+  double answers_mean[K] = {}, v_mean_k[K] = {};
+  std::vector<double> v_dist;
+  for (int k = 0; k < K; ++k) {
+    v_dist.assign(1, 1.0);
+    for (std::size_t i = 0; i < s.talking; ++i) {
+      const double p = free_probability(false, s.talk_elapsed[i], k);
+      convolve_bernoulli(v_dist, p);
+      v_mean_k[k] += p;
+    }
+    for (std::size_t i = 0; i < s.wrapping; ++i) {
+      const double p = free_probability(true, s.wrap_elapsed[i], k);
+      convolve_bernoulli(v_dist, p);
+      v_mean_k[k] += p;
+    }
+    std::vector<double>& g = shortfall[k];
+    g.assign(v_dist.size() + 1, 0.0);
+    double below = 0.0;
+    for (std::size_t j = 0; j + 1 < g.size(); ++j) {
+      below += v_dist[j];
+      g[j + 1] = g[j] + below;  // E[(j+1 - V)+] - E[(j - V)+] = P(V <= j)
+    }
+    std::vector<double>& a = answers_dist[k];
+    a.assign(1, 1.0);
+    for (std::size_t i = 0; i < s.ringing; ++i) {
+      const double q = s.answer_share * ring_probability(s.ring_elapsed[i], k);
+      convolve_bernoulli(a, q);
+      answers_mean[k] += q;
+    }
+    const double inbound = s.inbound_per_second * (horizon_[k] + tau_);
+    if (inbound > 0.0) {
+      // Inbound arrivals take agents first: add a Poisson count to the demand.
+      const auto top = static_cast<std::size_t>(inbound + 10.0 * std::sqrt(inbound) + 5.0);
+      std::vector<double> pois(top + 1);
+      pois[0] = std::exp(-inbound);
+      for (std::size_t j = 1; j <= top; ++j) pois[j] = pois[j - 1] * inbound / static_cast<double>(j);
+      std::vector<double> out(a.size() + top, 0.0);
+      for (std::size_t i = 0; i < a.size(); ++i)
+        for (std::size_t j = 0; j <= top; ++j) out[i + j] += a[i] * pois[j];
+      a.swap(out);
+    }
+  }
+  const auto shortfall_at = [&](int k, std::int64_t j) {
+    if (j <= 0) return 0.0;
+    const std::vector<double>& g = shortfall[k];
+    const auto ju = static_cast<std::size_t>(j);
+    if (ju < g.size()) return g[ju];
+    return static_cast<double>(j) - v_mean_k[k];  // beyond every busy agent: j - E[V]
+  };
+  const auto excess = [&](int k) {
+    double e = 0.0;
+    const std::vector<double>& a = answers_dist[k];
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i] > 0.0) e += a[i] * shortfall_at(k, static_cast<std::int64_t>(i) - c);
+    }
+    return e;
+  };
+  Decision d;
+  d.exact = true;
+  std::int64_t x = 0;
+  double risk_at[K] = {};
+  const auto ok_now = [&](double* risks) {
+    bool fine = true;
+    for (int k = 0; k < K; ++k) {
+      const double answers = answers_mean[k] + static_cast<double>(x) * s.answer_share * new_call_[k];
+      const double unmatched = excess(k);
+      risks[k] = answers > 0.0 ? unmatched / answers : 0.0;
+      if (unmatched > s.theta * answers + 1e-12) fine = false;
+    }
+    return fine;
+  };
+  if (!ok_now(risk_at)) {
+    d.calls = 0;
+  } else {
+    while (x < s.max_new_calls) {
+      for (int k = 0; k < K; ++k) convolve_bernoulli(answers_dist[k], s.answer_share * new_call_[k]);
+      ++x;
+      double trial[K];
+      if (!ok_now(trial)) {
+        --x;
+        break;
+      }
+      std::copy(trial, trial + K, risk_at);
+    }
+    d.calls = x;
+  }
+  int worst = 0;
+  for (int k = 1; k < K; ++k) if (risk_at[k] > risk_at[worst]) worst = k;
+  d.abandon_risk = risk_at[worst];
+  d.expected_answers = answers_mean[worst] + static_cast<double>(d.calls) * s.answer_share * new_call_[worst];
+  d.expected_free_agents = v_mean_k[worst] + free_now;
+  d.horizon = horizon_[worst];
+  return d;
+}
+
+}  // namespace outpace

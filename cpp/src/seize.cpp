@@ -1,0 +1,72 @@
+#include "outpace/seize.hpp"
+
+#include <stdexcept>
+
+namespace outpace {
+
+const char* to_string(AgentState s) {
+  switch (s) {
+    case AgentState::LoggedOut: return "logged_out";
+    case AgentState::NotReady: return "not_ready";
+    case AgentState::Ready: return "ready";
+    case AgentState::Reserved: return "reserved";
+    case AgentState::Talking: return "talking";
+    case AgentState::WrapUp: return "wrap_up";
+  }
+  return "unknown";
+}
+
+AgentPool::AgentPool() : chunks_(new std::atomic<Chunk*>[kMaxChunks]) {
+  for (std::size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
+}
+
+AgentPool::~AgentPool() {
+  for (std::size_t i = 0; i < kMaxChunks; ++i) delete chunks_[i].load(std::memory_order_relaxed);
+}
+
+// Word layout: state in the low 8 bits, call id + 1 in the high 56 (0 = no call).
+std::uint64_t AgentPool::pack(AgentState s, std::int64_t call) {
+  return (static_cast<std::uint64_t>(call + 1) << 8) | static_cast<std::uint64_t>(s);
+}
+
+AgentSnapshot AgentPool::unpack(std::uint64_t w) {
+  return {static_cast<AgentState>(w & 0xff), static_cast<std::int64_t>(w >> 8) - 1};
+}
+
+std::atomic<std::uint64_t>& AgentPool::word(std::size_t slot) const {
+  if (slot >= size()) throw std::out_of_range("agent slot out of range");
+  // Acquire pairs with the release in add(): the chunk's words are initialised.
+  return (*chunks_[slot / kChunk].load(std::memory_order_acquire))[slot % kChunk];
+}
+
+std::size_t AgentPool::add() {
+  std::lock_guard<std::mutex> lock(grow_);
+  const std::size_t slot = size_.load(std::memory_order_relaxed);
+  const std::size_t c = slot / kChunk;
+  if (c >= kMaxChunks) throw std::length_error("too many agents in one group");
+  if (chunks_[c].load(std::memory_order_relaxed) == nullptr) {
+    auto* chunk = new Chunk;
+    for (auto& w : *chunk) w.store(pack(AgentState::LoggedOut, -1), std::memory_order_relaxed);
+    chunks_[c].store(chunk, std::memory_order_release);
+  }
+  size_.store(slot + 1, std::memory_order_release);
+  return slot;
+}
+
+AgentSnapshot AgentPool::get(std::size_t slot) const {
+  return unpack(word(slot).load(std::memory_order_acquire));
+}
+
+bool AgentPool::transition(std::size_t slot, AgentState from, std::int64_t from_call,
+                           AgentState to, std::int64_t to_call) {
+  std::uint64_t expected = pack(from, from_call);
+  // acq_rel: whoever wins the agent sees everything the previous owner wrote.
+  return word(slot).compare_exchange_strong(expected, pack(to, to_call), std::memory_order_acq_rel,
+                                            std::memory_order_acquire);
+}
+
+AgentSnapshot AgentPool::set(std::size_t slot, AgentState to, std::int64_t call) {
+  return unpack(word(slot).exchange(pack(to, call), std::memory_order_acq_rel));
+}
+
+}  // namespace outpace

@@ -1,0 +1,216 @@
+"""CampaignGroup: the event contract of outpace, and Dialer for many groups at once.
+
+The host reports what happens, with the time it happened (seconds, any epoch, never
+decreasing), and every event returns the actions it triggers::
+
+    g = CampaignGroup(GroupSettings(mode="predictive", goal_value=3.0))
+    g.add_records(range(1, 1001))
+    g.agent_ready(7, now=0.0)
+    for action in g.tick(now=1.0):          # Dial(call_id, record_id, agent_id)
+        ...
+    g.call_answered(call_id, now=13.2)      # [Bridge(call_id, 7)] or [Hold(call_id)]
+
+Bad events (unknown ids, a call answered twice, time going backwards) raise ValueError
+and leave the group as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from outpace import _core
+from outpace.actions import Action, Bridge, CallResult, Dial, Drop, Hold, Preview, RecordOrigin
+from outpace.settings import DialingMode, GroupSettings
+
+__all__ = ["CampaignGroup", "Decision", "Dialer", "GroupMetrics"]
+
+_ORIGINS = (RecordOrigin.INSERTED, RecordOrigin.CALLING_LIST, RecordOrigin.PREVIEW)
+
+
+def _action(kind: int, call: int, record: int, agent: int) -> Action:
+    if kind == 0:
+        return Dial(call, record, agent if agent >= 0 else None)
+    if kind == 1:
+        return Drop(call)
+    if kind == 2:
+        return Bridge(call, agent)
+    if kind == 3:
+        return Hold(call)
+    return Preview(call, record, agent)
+
+
+def _actions(raw: list[tuple[int, int, int, int]]) -> list[Action]:
+    return [_action(*a) for a in raw]
+
+
+@dataclass(frozen=True)
+class GroupMetrics:
+    """What a group has done so far. Times are agent-seconds; rates are fractions (0..1)."""
+
+    now: float
+    dials: int
+    live_answers: int
+    machines: int
+    failed: int
+    abandoned: int
+    connects: int
+    abandon_rate: float
+    abandon_rate_window: float
+    abandon_rate_today: float
+    talk_time: float
+    wrap_time: float
+    idle_time: float
+    not_ready_time: float
+    busy_factor: float
+    agent_wait: float
+    distribution_time: float
+    agents_ready: int
+    agents_reserved: int
+    agents_talking: int
+    agents_wrap_up: int
+    agents_not_ready: int
+    calls_dialing: int
+    calls_held: int
+    calls_in_ivr: int
+    effective_mode: DialingMode
+    switched_to_progressive: bool
+    theta: float
+    records_waiting: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why the last tick placed the calls it did."""
+
+    calls: int
+    expected_answers: float
+    expected_free_agents: float
+    abandon_risk: float
+    horizon: float
+    exact: bool
+
+
+class CampaignGroup:
+    """One campaign group's pacer. Safe to call from several threads."""
+
+    def __init__(self, settings: GroupSettings | None = None, *, _core_group: Any = None) -> None:
+        self._settings = settings or GroupSettings()
+        self._g = _core_group if _core_group is not None else _core.CampaignGroup(self._settings.to_core())
+
+    @property
+    def settings(self) -> GroupSettings:
+        return self._settings
+
+    def update_settings(self, settings: GroupSettings) -> None:
+        """Apply new settings to the running group, keeping what it has learned."""
+        self._g.update_settings(settings.to_core())
+        self._settings = settings
+
+    # Agent events.
+    def agent_ready(self, agent_id: int, now: float) -> list[Action]:
+        """An agent logged in, came back from a break, or finished wrap-up."""
+        return _actions(self._g.agent_ready(agent_id, now))
+
+    def agent_not_ready(self, agent_id: int, now: float) -> list[Action]:
+        """An agent went on a break or logged out (after its call, if it is on one)."""
+        return _actions(self._g.agent_not_ready(agent_id, now))
+
+    # Records.
+    def insert_record(self, record_id: int, now: float) -> None:
+        """A record inserted through the API; in LIFO mode it is dialed next."""
+        self._g.insert_record(record_id, now)
+
+    def add_records(self, record_ids: Iterable[int] | npt.ArrayLike) -> None:
+        """Append calling-list records, dialed in this order."""
+        ids = np.asarray(list(record_ids) if not hasattr(record_ids, "__array__") else record_ids)
+        if ids.size and ids.dtype.kind not in "iu":
+            raise ValueError("record_ids must be integers")
+        self._g.add_records(ids.astype(np.int64, copy=False).ravel())
+
+    # Time and calls.
+    def tick(self, now: float) -> list[Action]:
+        """Time passes: drop held calls past tau, then decide and return the dials."""
+        return _actions(self._g.tick(now))
+
+    def call_answered(self, call_id: int, now: float, live: bool = True) -> list[Action]:
+        """A placed call was answered: by a person (live) or by a machine."""
+        return _actions(self._g.call_answered(call_id, now, live))
+
+    def call_failed(self, call_id: int, now: float, result: CallResult | str) -> list[Action]:
+        """A placed call ended without a live answer (busy, no answer, ...)."""
+        try:
+            result = CallResult(result)
+        except ValueError:
+            allowed = ", ".join(r.value for r in CallResult)
+            raise ValueError(f"result must be one of {allowed} (got {result!r})") from None
+        return _actions(self._g.call_failed(call_id, now, _core.CallResult.__members__[result.name]))
+
+    def call_ended(self, call_id: int, now: float) -> list[Action]:
+        """The talk is over; the agent goes to wrap-up until agent_ready."""
+        return _actions(self._g.call_ended(call_id, now))
+
+    def agent_requested(self, call_id: int, now: float) -> list[Action]:
+        """IVR modes: a caller in the IVR asks for an agent."""
+        return _actions(self._g.agent_requested(call_id, now))
+
+    # Preview.
+    def pull(self, agent_id: int, now: float) -> Preview | None:
+        """Pull Preview: the agent asks for a record."""
+        raw = self._g.pull(agent_id, now)
+        return None if raw is None else Preview(raw[1], raw[2], raw[3])
+
+    def preview_dial(self, agent_id: int, now: float) -> list[Action]:
+        """The agent dials the record it previews."""
+        return _actions(self._g.preview_dial(agent_id, now))
+
+    def preview_skip(self, agent_id: int, now: float) -> None:
+        """The agent skips its record; it goes back where it came from."""
+        self._g.preview_skip(agent_id, now)
+
+    # State.
+    def metrics(self) -> GroupMetrics:
+        raw = self._g.metrics()
+        raw["effective_mode"] = DialingMode[raw["effective_mode"].name]
+        return GroupMetrics(**raw)
+
+    def last_decision(self) -> Decision:
+        return Decision(**self._g.last_decision())
+
+    def stop(self, now: float) -> list[tuple[int, RecordOrigin]]:
+        """Stop dialing; return every record not dialed, with where it came from."""
+        return [(record, _ORIGINS[origin]) for record, origin in self._g.stop(now)]
+
+
+class Dialer:
+    """Many groups paced from one process: ``tick`` runs all of them in C++ without the GIL."""
+
+    def __init__(self) -> None:
+        self._d = _core.Dialer()
+        self._groups: list[CampaignGroup] = []
+
+    def add(self, settings: GroupSettings) -> CampaignGroup:
+        core = _core.CampaignGroup(settings.to_core())
+        self._d.add(core)
+        group = CampaignGroup(settings, _core_group=core)
+        self._groups.append(group)
+        return group
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def __getitem__(self, index: int) -> CampaignGroup:
+        return self._groups[index]
+
+    def tick(self, now: float) -> npt.NDArray[Any]:
+        """Tick every group; a structured array of (group, kind, call_id, record_id, agent_id),
+        kind 0 = dial, 1 = drop, 2 = bridge, 3 = hold, 4 = preview."""
+        return self._d.tick(now)
+
+    def actions(self, now: float) -> list[tuple[int, Action]]:
+        """Like ``tick``, as (group index, action) pairs."""
+        return [(int(a[0]), _action(int(a[1]), int(a[2]), int(a[3]), int(a[4]))) for a in self.tick(now)]
