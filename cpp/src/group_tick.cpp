@@ -2,6 +2,7 @@
 // steering of the predictive model's abandon allowance theta toward the group's goal.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "outpace/group.hpp"
 
@@ -230,7 +231,32 @@ void CampaignGroup::push_previews(double now, std::vector<Action>& out) {
   }
 }
 
-void CampaignGroup::tick(double now, std::vector<Action>& out) {
+void CampaignGroup::place(std::int64_t calls, double now, std::vector<Action>& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_time(now, "place");
+  if (calls < 0) throw std::invalid_argument("place: calls must be >= 0");
+  if (!stopped_) place_calls(calls, now, out, false);
+}
+
+CampaignGroup::Counts CampaignGroup::counts() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Counts c;
+  for (std::size_t i = 0; i < agents_.size(); ++i) {
+    switch (pool_.get(i).state) {
+      case AgentState::Ready: ++c.ready; break;
+      case AgentState::Reserved: ++c.reserved; break;
+      case AgentState::Talking: ++c.talking; break;
+      case AgentState::WrapUp: ++c.wrap_up; break;
+      case AgentState::NotReady: ++c.not_ready; break;
+      case AgentState::LoggedOut: break;
+    }
+  }
+  c.dialing = static_cast<std::int64_t>(dialing_.size());
+  c.held = static_cast<std::int64_t>(held_.size());
+  return c;
+}
+
+void CampaignGroup::tick(double now, std::vector<Action>& out, bool decide_now) {
   std::lock_guard<std::mutex> lock(mutex_);
   check_time(now, "tick");
   drop_expired(now, out);
@@ -241,7 +267,7 @@ void CampaignGroup::tick(double now, std::vector<Action>& out) {
     switch_.update(100.0 * compliance_.window_rate(now), compliance_.live_answers(),
                    settings_.switch_to_progressive_at, settings_.switch_back_at, settings_.history_length);
   }
-  if (stopped_) return;
+  if (stopped_ || !decide_now) return;
   if (settings_.mode == DialingMode::PushPreview) {
     push_previews(now, out);
     return;

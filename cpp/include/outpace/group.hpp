@@ -77,7 +77,14 @@ class CampaignGroup {
   // With an endless list the group invents record ids (the simulator's campaigns).
   void set_endless_records(bool endless);
   // Time passes: drop held calls past tau, release stale reservations, decide, dial.
-  void tick(double now, std::vector<Action>& out);
+  // With decide = false the pacer is skipped (an outside policy places calls with place()).
+  void tick(double now, std::vector<Action>& out, bool decide = true);
+  // Place `calls` calls now regardless of the pacer (outside policies, baselines).
+  void place(std::int64_t calls, double now, std::vector<Action>& out);
+  struct Counts {
+    std::int64_t ready = 0, reserved = 0, talking = 0, wrap_up = 0, not_ready = 0, dialing = 0, held = 0;
+  };
+  Counts counts() const;
   // Call events.
   void call_answered(std::int64_t call, double now, bool live, std::vector<Action>& out);
   void call_failed(std::int64_t call, double now, CallResult result, std::vector<Action>& out);

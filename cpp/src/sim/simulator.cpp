@@ -1,0 +1,429 @@
+// The event loop of the campaign simulator. Days start at multiples of 86,400 s; agents
+// work their shifts; the pacer (or a baseline policy) decides every `tick` seconds.
+#include "outpace/sim/simulator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <queue>
+#include <unordered_map>
+
+#include "outpace/group.hpp"
+
+namespace outpace::sim {
+
+namespace {
+
+constexpr double kDay = 86400.0;
+constexpr double kPreviewTime = 5.0;  // s an agent looks at a previewed record before dialing
+
+enum class Ev : std::uint8_t { Tick, Outcome, TalkEnd, WrapEnd, Available, Away, Inbound, InboundEnd, Arrival, PreviewDial };
+
+struct Event {
+  double t;
+  std::uint64_t seq;
+  Ev kind;
+  std::int64_t id;
+  std::int64_t aux;
+};
+struct Later {
+  bool operator()(const Event& a, const Event& b) const {
+    return a.t > b.t || (a.t == b.t && a.seq > b.seq);
+  }
+};
+
+enum class Outcome : std::int64_t { Live = 0, Machine, Busy, NoAnswer, Invalid };
+enum class AgentSim : std::uint8_t { Off, Ready, Reserved, Busy, Inbound };
+
+class Run {
+ public:
+  Run(const Scenario& sc, const Policy& pol)
+      : sc_(sc), pol_(pol), rng_(sc.seed), live_(sc.live_time), machine_(sc.machine_time),
+        busy_(sc.busy_time), no_answer_(sc.no_answer_time), invalid_(sc.invalid_time),
+        talk_(sc.talk), wrap_(sc.wrap), inbound_talk_(sc.inbound_talk),
+        group_(group_settings(sc, pol)), agents_(static_cast<std::size_t>(sc.agents), AgentSim::Off),
+        available_(static_cast<std::size_t>(sc.agents), false) {
+    group_.set_endless_records(true);
+    result_.days.resize(static_cast<std::size_t>(sc.days));
+  }
+
+  SimResult run(const std::function<void(double)>& progress) {
+    for (std::int32_t d = 0; d < sc_.days; ++d) schedule_day(d);
+    while (!queue_.empty()) {
+      const Event e = queue_.top();
+      queue_.pop();
+      now_ = e.t;
+      handle(e);
+      if (progress && e.kind == Ev::Tick && e.aux == 1) {
+        progress(std::min(1.0, (now_ / kDay + 1.0) / static_cast<double>(sc_.days)));
+      }
+    }
+    return std::move(result_);
+  }
+
+ private:
+  static GroupSettings group_settings(const Scenario& sc, const Policy& pol) {
+    GroupSettings s = pol.kind == Policy::Kind::Group ? pol.settings : GroupSettings{};
+    if (pol.kind != Policy::Kind::Group) s.mode = DialingMode::Progressive;  // routing only
+    s.tau = sc.tau;
+    if (pol.kind == Policy::Kind::Group && sc.inbound_per_hour > 0.0 && s.inbound_calls_per_hour == 0.0) {
+      s.inbound_calls_per_hour = sc.inbound_per_hour;
+    }
+    return s;
+  }
+
+  void push(double t, Ev kind, std::int64_t id = 0, std::int64_t aux = 0) {
+    queue_.push(Event{t, seq_++, kind, id, aux});
+  }
+
+  DayResult& day() { return result_.days[std::min(result_.days.size() - 1, static_cast<std::size_t>(now_ / kDay))]; }
+  SeriesPoint& point() {
+    const auto i = static_cast<std::size_t>(now_ / sc_.series_interval);
+    while (result_.series.size() <= i) {
+      SeriesPoint p;
+      p.time = static_cast<double>(result_.series.size() + 1) * sc_.series_interval;
+      result_.series.push_back(p);
+    }
+    return result_.series[i];
+  }
+
+  void schedule_day(std::int32_t d) {
+    const double t0 = d * kDay;
+    for (std::int32_t a = 0; a < sc_.agents; ++a) {
+      double start = 0.0, end = sc_.day_length;
+      std::vector<std::pair<double, double>> breaks;
+      if (!sc_.shifts.empty()) {
+        const Shift& s = sc_.shifts[static_cast<std::size_t>(a)];
+        start = s.start;
+        end = s.end;
+        breaks = s.breaks;
+      }
+      double staffed = end - start;
+      push(t0 + start, Ev::Available, a);
+      for (const auto& [b0, b1] : breaks) {
+        push(t0 + b0, Ev::Away, a);
+        push(t0 + b1, Ev::Available, a);
+        staffed -= b1 - b0;
+      }
+      push(t0 + end, Ev::Away, a);
+      result_.days[static_cast<std::size_t>(d)].staffed += staffed;
+    }
+    const auto ticks = static_cast<std::int64_t>(std::floor(sc_.day_length / sc_.tick));
+    for (std::int64_t k = 1; k <= ticks; ++k) push(t0 + static_cast<double>(k) * sc_.tick, Ev::Tick, 0, k == 1);
+    if (sc_.inbound_per_hour > 0.0) {
+      std::exponential_distribution<double> gap(sc_.inbound_per_hour / 3600.0);
+      for (double t = t0 + gap(rng_); t < t0 + sc_.day_length; t += gap(rng_)) push(t, Ev::Inbound);
+    }
+    if (pol_.kind == Policy::Kind::PoissonAnswers) {
+      std::exponential_distribution<double> gap(pol_.answer_rate);
+      for (double t = t0 + gap(rng_); t < t0 + sc_.day_length; t += gap(rng_)) push(t, Ev::Arrival);
+    }
+  }
+
+  void handle(const Event& e) {
+    actions_.clear();
+    switch (e.kind) {
+      case Ev::Tick: on_tick(); break;
+      case Ev::Outcome: on_outcome(e.id, static_cast<Outcome>(e.aux)); break;
+      case Ev::TalkEnd:
+        ++result_.events;
+        group_.call_ended(e.id, now_, actions_);
+        wrap_start(e.aux);
+        break;
+      case Ev::WrapEnd:
+      case Ev::InboundEnd:
+        if (e.kind == Ev::WrapEnd) ++result_.events;
+        agent_free(e.id);
+        break;
+      case Ev::Available: {
+        const auto a = static_cast<std::size_t>(e.id);
+        available_[a] = true;
+        if (agents_[a] == AgentSim::Off) agent_free(e.id);
+        break;
+      }
+      case Ev::Away: {
+        const auto a = static_cast<std::size_t>(e.id);
+        available_[a] = false;
+        if (agents_[a] == AgentSim::Ready || agents_[a] == AgentSim::Reserved) {
+          group_.agent_not_ready(e.id, now_, actions_);
+          agents_[a] = AgentSim::Off;
+        }
+        break;
+      }
+      case Ev::Inbound: on_inbound(); break;
+      case Ev::Arrival:
+        group_.place(1, now_, actions_);
+        break;
+      case Ev::PreviewDial:
+        group_.preview_dial(e.id, now_, actions_);
+        break;
+    }
+    apply();
+  }
+
+  void on_tick() {
+    const bool own = pol_.kind == Policy::Kind::Group;
+    group_.tick(now_, actions_, own);
+    if (!own && pol_.kind != Policy::Kind::PoissonAnswers) {
+      const std::int64_t n = baseline_calls();
+      if (n > 0) group_.place(n, now_, actions_);
+    }
+  }
+
+  std::int64_t baseline_calls() {
+    const CampaignGroup::Counts c = group_.counts();
+    const std::int64_t logged_in = c.ready + c.reserved + c.talking + c.wrap_up;
+    switch (pol_.kind) {
+      case Policy::Kind::FixedRatio: {
+        // Lines for the agents waiting, less the calls already ringing for them.
+        const auto goal = static_cast<std::int64_t>(std::llround(pol_.ratio * static_cast<double>(c.ready)));
+        return goal - c.dialing;
+      }
+      case Policy::Kind::AdaptiveDialLevel: return adaptive(c, logged_in);
+      case Policy::Kind::Threshold: {
+        if (c.ready < pol_.threshold) return 0;
+        return static_cast<std::int64_t>(std::floor(pol_.multiplier * static_cast<double>(c.ready))) - c.dialing;
+      }
+      default: return 0;
+    }
+  }
+
+  // VICIdial's adaptive dial level (shared/validation/pacing.md): 15 one-second samples,
+  // a new level every 15 s, forced to 1.0 while today's drops exceed the limit.
+  std::int64_t adaptive(const CampaignGroup::Counts& c, std::int64_t logged_in) {
+    const std::int64_t tally = c.ready;
+    samples_.push_back({static_cast<double>(tally), static_cast<double>(c.held), static_cast<double>(logged_in)});
+    if (samples_.size() > 15) samples_.pop_front();
+    if (++since_adapt_ >= 15) {
+      since_adapt_ = 0;
+      double r = 0, w = 0, n = 0;
+      for (const auto& s : samples_) {
+        r += s[0];
+        w += s[1];
+        n += s[2];
+      }
+      const double k = static_cast<double>(samples_.size());
+      level_ = adaptive_dial_level_step(level_, (r - w) / k, n / k, pol_.diff_target, pol_.intensity, pol_.max_level);
+      const DayResult& d = day();
+      if (d.live_answers > 50 &&
+          100.0 * static_cast<double>(d.abandoned) / static_cast<double>(d.live_answers) > pol_.drop_limit) {
+        level_ = 1.0;  // ADAPT_HARD_LIMIT
+      }
+    }
+    const auto goal = static_cast<std::int64_t>(std::llround(level_ * static_cast<double>(tally)));
+    return goal - c.dialing;
+  }
+
+  void on_outcome(std::int64_t call, Outcome o) {
+    ++result_.events;
+    switch (o) {
+      case Outcome::Live:
+        ++day().live_answers;
+        ++point().live_answers;
+        group_.call_answered(call, now_, true, actions_);
+        break;
+      case Outcome::Machine:
+        ++day().machines;
+        group_.call_answered(call, now_, false, actions_);
+        break;
+      case Outcome::Busy: group_.call_failed(call, now_, CallResult::Busy, actions_); break;
+      case Outcome::NoAnswer: group_.call_failed(call, now_, CallResult::NoAnswer, actions_); break;
+      case Outcome::Invalid: group_.call_failed(call, now_, CallResult::InvalidNumber, actions_); break;
+    }
+    if (o != Outcome::Live) {
+      // A seized agent whose call failed is free again (the group released it).
+      if (const auto it = seized_.find(call); it != seized_.end()) {
+        if (agents_[static_cast<std::size_t>(it->second)] == AgentSim::Reserved) {
+          agents_[static_cast<std::size_t>(it->second)] = AgentSim::Ready;
+        }
+        seized_.erase(it);
+      }
+    } else {
+      seized_.erase(call);
+    }
+  }
+
+  void on_inbound() {
+    // An inbound call takes a ready agent at once (the group sees the agent go not-ready),
+    // or waits for the next agent to come free.
+    for (std::size_t a = 0; a < agents_.size(); ++a) {
+      if (agents_[a] == AgentSim::Ready) {
+        const auto id = static_cast<std::int64_t>(a);
+        group_.agent_not_ready(id, now_, actions_);
+        start_inbound(id);
+        return;
+      }
+    }
+    ++inbound_waiting_;
+  }
+
+  void start_inbound(std::int64_t agent) {
+    agents_[static_cast<std::size_t>(agent)] = AgentSim::Inbound;
+    push(now_ + inbound_talk_(rng_), Ev::InboundEnd, agent);
+  }
+
+  // The part of work starting now that falls within the working day (busy factor is
+  // work during the day over staffed time).
+  double within_day(double duration) const {
+    const double end_of_day = std::floor(now_ / kDay) * kDay + sc_.day_length;
+    return std::clamp(end_of_day - now_, 0.0, duration);
+  }
+
+  void wrap_start(std::int64_t agent) {
+    const double w = wrap_(rng_);
+    day().wrap += within_day(w);
+    point().work += w;
+    push(now_ + w, Ev::WrapEnd, agent);
+  }
+
+  void agent_free(std::int64_t agent) {
+    const auto a = static_cast<std::size_t>(agent);
+    if (!available_[a]) {
+      if (agents_[a] == AgentSim::Busy || agents_[a] == AgentSim::Inbound) {
+        group_.agent_not_ready(agent, now_, actions_);
+      }
+      agents_[a] = AgentSim::Off;
+      return;
+    }
+    if (inbound_waiting_ > 0) {
+      --inbound_waiting_;
+      if (agents_[a] == AgentSim::Busy) group_.agent_not_ready(agent, now_, actions_);
+      start_inbound(agent);
+      return;
+    }
+    agents_[a] = AgentSim::Ready;
+    group_.agent_ready(agent, now_, actions_);
+  }
+
+  Outcome draw_outcome(double& delay) {
+    const double f = std::fmod(now_, kDay) / sc_.day_length;
+    const double live = sc_.live_probability(f);
+    const double rest = sc_.p_machine + sc_.p_busy + sc_.p_no_answer + sc_.p_invalid;
+    double u = uniform_(rng_);
+    if (u < live) {
+      delay = live_(rng_);
+      if (sc_.amd_false_positive > 0.0 && uniform_(rng_) < sc_.amd_false_positive) return Outcome::Machine;
+      return Outcome::Live;
+    }
+    // The other outcomes share what is left in their configured proportions.
+    u = (u - live) / (1.0 - live) * rest;
+    if ((u -= sc_.p_machine) < 0.0) { delay = machine_(rng_); return Outcome::Machine; }
+    if ((u -= sc_.p_busy) < 0.0) { delay = busy_(rng_); return Outcome::Busy; }
+    if ((u -= sc_.p_no_answer) < 0.0) { delay = no_answer_(rng_); return Outcome::NoAnswer; }
+    delay = invalid_(rng_);
+    return Outcome::Invalid;
+  }
+
+  void apply() {
+    // Actions may trigger more work only through events, so one pass suffices.
+    for (const Action& a : actions_) {
+      switch (a.kind) {
+        case ActionKind::Dial: {
+          ++result_.events;
+          ++day().dials;
+          ++point().dials;
+          if (a.agent_id >= 0 && agents_[static_cast<std::size_t>(a.agent_id)] == AgentSim::Ready) {
+            agents_[static_cast<std::size_t>(a.agent_id)] = AgentSim::Reserved;
+            seized_[a.call_id] = a.agent_id;
+          }
+          if (pol_.kind == Policy::Kind::PoissonAnswers) {
+            push(now_, Ev::Outcome, a.call_id, static_cast<std::int64_t>(Outcome::Live));
+          } else {
+            double delay = 0.0;
+            const Outcome o = draw_outcome(delay);
+            push(now_ + delay, Ev::Outcome, a.call_id, static_cast<std::int64_t>(o));
+          }
+          break;
+        }
+        case ActionKind::Bridge: {
+          ++result_.events;
+          ++day().connects;
+          ++point().connects;
+          agents_[static_cast<std::size_t>(a.agent_id)] = AgentSim::Busy;
+          const double t = talk_(rng_);
+          day().talk += within_day(t);
+          point().work += t;
+          push(now_ + t, Ev::TalkEnd, a.call_id, a.agent_id);
+          break;
+        }
+        case ActionKind::Drop:
+          ++day().abandoned;
+          ++point().abandoned;
+          break;
+        case ActionKind::Hold:
+          break;
+        case ActionKind::Preview:
+          agents_[static_cast<std::size_t>(a.agent_id)] = AgentSim::Reserved;
+          push(now_ + kPreviewTime, Ev::PreviewDial, a.agent_id);
+          break;
+      }
+    }
+  }
+
+  const Scenario& sc_;
+  const Policy& pol_;
+  std::mt19937_64 rng_;
+  Sampler live_, machine_, busy_, no_answer_, invalid_, talk_, wrap_, inbound_talk_;
+  std::uniform_real_distribution<double> uniform_{0.0, 1.0};
+  CampaignGroup group_;
+  std::vector<AgentSim> agents_;
+  std::vector<bool> available_;
+  std::unordered_map<std::int64_t, std::int64_t> seized_;  // call -> agent
+  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  std::vector<Action> actions_;
+  std::uint64_t seq_ = 0;
+  double now_ = 0.0;
+  std::int64_t inbound_waiting_ = 0;
+  std::deque<std::array<double, 3>> samples_;
+  int since_adapt_ = 0;
+  double level_ = 1.0;
+  SimResult result_;
+};
+
+}  // namespace
+
+DayResult SimResult::total() const {
+  DayResult t;
+  for (const DayResult& d : days) {
+    t.dials += d.dials;
+    t.live_answers += d.live_answers;
+    t.abandoned += d.abandoned;
+    t.connects += d.connects;
+    t.machines += d.machines;
+    t.talk += d.talk;
+    t.wrap += d.wrap;
+    t.staffed += d.staffed;
+  }
+  return t;
+}
+
+double SimResult::worst_day_abandon() const {
+  double worst = 0.0;
+  for (const DayResult& d : days) worst = std::max(worst, d.abandon_rate());
+  return worst;
+}
+
+double SimResult::worst_window_abandon(int window_days) const {
+  const auto n = days.size();
+  const auto w = std::min<std::size_t>(static_cast<std::size_t>(std::max(window_days, 1)), n);
+  double worst = 0.0;
+  for (std::size_t start = 0; start + w <= n; ++start) {
+    std::int64_t live = 0, ab = 0;
+    for (std::size_t i = start; i < start + w; ++i) {
+      live += days[i].live_answers;
+      ab += days[i].abandoned;
+    }
+    if (live > 0) worst = std::max(worst, static_cast<double>(ab) / static_cast<double>(live));
+  }
+  return worst;
+}
+
+SimResult simulate(const Scenario& scenario, const Policy& policy,
+                   const std::function<void(double)>& progress) {
+  scenario.validate();
+  policy.validate();
+  Run run(scenario, policy);
+  return run.run(progress);
+}
+
+}  // namespace outpace::sim
