@@ -60,7 +60,7 @@ void DurationModel::observe(double seconds) {
 
 void DurationModel::rebuild() const {
   // Rebuild on a geometric schedule early (the first observations move the shape most),
-  // then every eighth of the window: tables derived from this one are costly to redo.
+  // then every quarter of the window: tables derived from this one are costly to redo.
   if (version_ != 0 && !stale_ && total_seen_ < next_build_) return;
   stale_ = false;
   const std::size_t n = counts_.size();
@@ -76,7 +76,7 @@ void DurationModel::rebuild() const {
     cdf_[k] = std::min(1.0, run);
   }
   cdf_[n - 1] = 1.0;
-  next_build_ = total_seen_ + std::max<std::size_t>(1, std::min(total_seen_, ring_.size() / 8));
+  next_build_ = total_seen_ + std::max<std::size_t>(1, std::min(total_seen_, ring_.size() / 4));
   ++version_;
 }
 

@@ -82,6 +82,8 @@ void CampaignGroup::remove_dialing(Call& c) {
   const std::int64_t moved = dialing_.back();
   dialing_[i] = moved;
   dialing_.pop_back();
+  dialed_at_[i] = dialed_at_.back();
+  dialed_at_.pop_back();
   if (i < dialing_.size()) calls_[moved].dialing_index = i;
 }
 
@@ -477,6 +479,7 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
   c.origin = a.preview_origin;
   c.dialing_index = dialing_.size();
   dialing_.push_back(a.preview_call);
+  dialed_at_.push_back(now);
   calls_.emplace(a.preview_call, c);
   ++totals_.dials;
   ++stats_.dials;

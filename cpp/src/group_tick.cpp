@@ -150,7 +150,7 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
     return std::min(last_decision_.calls, ports_free);
   }
   ring_elapsed_.clear();
-  for (const std::int64_t id : dialing_) ring_elapsed_.push_back(now - calls_.at(id).dialed_at);
+  for (const double t : dialed_at_) ring_elapsed_.push_back(now - t);
   PacerState st;
   st.ready = free_ready + reserved;
   st.held = held;
@@ -218,6 +218,7 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
     }
     c.dialing_index = dialing_.size();
     dialing_.push_back(id);
+    dialed_at_.push_back(now);
     calls_.emplace(id, c);
     ++totals_.dials;
     ++stats_.dials;

@@ -40,24 +40,62 @@ void convolve_bernoulli(std::vector<double>& dist, double p) {
 
 }  // namespace
 
+namespace {
+// Linear interpolation of a tabulated cdf (cdf[k] = P(X < (k + 1) step)) at t seconds.
+double interpolate(const std::vector<double>& cdf, double step, double t) {
+  if (!(t > 0.0)) return 0.0;
+  const double pos = t / step - 1.0;
+  if (pos < 0.0) return cdf[0] * (t / step);
+  const auto k = static_cast<std::size_t>(pos);
+  if (k + 1 >= cdf.size()) return 1.0;
+  const double frac = pos - static_cast<double>(k);
+  return cdf[k] + frac * (cdf[k + 1] - cdf[k]);
+}
+}  // namespace
+
 void PredictiveModel::refresh(const GroupStats& stats, double tau) {
-  const std::uint64_t v[4] = {stats.live_answer_time.version(), stats.other_outcome_time.version(),
-                              stats.talk_time.version(), stats.wrap_time.version()};
+  const DurationModel& live = stats.live_answer_time;
+  const DurationModel& other = stats.other_outcome_time;
+  const std::uint64_t v[4] = {live.version(), other.version(), stats.talk_time.version(),
+                              stats.wrap_time.version()};
   const double h = stats.hit_ratio.value();
   stay_ = 1.0 - stats.leave_after_wrap.value();
-  const bool shapes_changed = !std::equal(v, v + 4, versions_) || tau != tau_ ||
-                              stats.ignore_longer_than != ignore_longer_than_;
-  const bool hit_changed = std::fabs(h - hit_) > 0.003 * h;
-  if (!shapes_changed && !hit_changed) return;
+  const bool answer_shape = v[0] != versions_[0] || v[1] != versions_[1];
+  bool work_shape = v[2] != versions_[2] || v[3] != versions_[3] || tau != tau_ ||
+                    stats.ignore_longer_than != ignore_longer_than_;
+  const bool hit_changed = std::fabs(h - hit_) > 0.005 * h;
+  if (!answer_shape && !work_shape && !hit_changed) return;
   std::copy(v, v + 4, versions_);
   tau_ = tau;
   ignore_longer_than_ = stats.ignore_longer_than;
   hit_ = h;
-  const DurationModel& live = stats.live_answer_time;
-  const DurationModel& other = stats.other_outcome_time;
-  for (int k = 0; k < K; ++k) horizon_[k] = live.quantile(kHorizonQuantiles[k]);
+  const std::vector<double>& live_cdf = live.cdf();
+  const double live_step = live.step();
+  const auto n_ring = static_cast<std::size_t>(kRingMax / ring_step_) + 1;
 
-  if (shapes_changed) {
+  if (answer_shape || ring_pending_.empty()) {
+    // Horizons on a half-second grid, so that small moves of the answer-time quantiles do
+    // not force the costly tables of talking agents to be rebuilt.
+    for (int k = 0; k < K; ++k) {
+      const double r = std::max(0.5, std::round(live.quantile(kHorizonQuantiles[k]) * 2.0) / 2.0);
+      if (r != horizon_[k]) work_shape = true;
+      horizon_[k] = r;
+    }
+    const std::vector<double>& other_cdf = other.cdf();
+    ring_live_cdf_.assign(n_ring, 0.0);
+    ring_other_survive_.assign(n_ring, 0.0);
+    for (int k = 0; k < K; ++k) ring_gain_[k].assign(n_ring, 0.0);
+    for (std::size_t i = 0; i < n_ring; ++i) {
+      const double e = static_cast<double>(i) * ring_step_;
+      const double fl = interpolate(live_cdf, live_step, e);
+      ring_live_cdf_[i] = fl;
+      ring_other_survive_[i] = 1.0 - interpolate(other_cdf, other.step(), e);
+      for (int k = 0; k < K; ++k) ring_gain_[k][i] = interpolate(live_cdf, live_step, e + horizon_[k]) - fl;
+    }
+    ring_pending_.assign(1, 1.0);
+  }
+
+  if (work_shape) {
     // Talking agent: P(rest of talk + wrap-up <= w | talked e) by summing over the bin in
     // which the talk ends. The tail beyond the 99.95% quantile reuses its last row.
     const std::vector<double>& talk = stats.talk_time.mass();
@@ -67,16 +105,19 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
     std::size_t e_max = std::min<std::size_t>(nt - 1, static_cast<std::size_t>(stats.talk_time.quantile(0.9995)) + 1);
     if (ignore_longer_than_ > 0.0) e_max = std::min<std::size_t>(e_max, static_cast<std::size_t>(ignore_longer_than_) + 1);
     const DurationModel& wrap = stats.wrap_time;
+    const std::vector<double>& wrap_cdf = wrap.cdf();
+    const double wrap_step = wrap.step();
     for (int k = 0; k < K; ++k) {
       const double w = horizon_[k] + tau;
       const auto span = static_cast<std::size_t>(std::ceil(w));
       std::vector<double> wrap_by(span);
-      for (std::size_t j = 0; j < span; ++j) wrap_by[j] = wrap.cdf_at(w - static_cast<double>(j) - 0.5);
+      for (std::size_t j = 0; j < span; ++j) wrap_by[j] = interpolate(wrap_cdf, wrap_step, w - static_cast<double>(j) - 0.5);
       std::vector<double>& table = talk_free_[k];
       table.assign(e_max + 1, 0.0);
       for (std::size_t e = 0; e <= e_max; ++e) {
         double num = 0.0;
-        for (std::size_t j = 0; j < span && e + j < nt; ++j) num += talk[e + j] * wrap_by[j];
+        const std::size_t stop = std::min(span, nt - e);
+        for (std::size_t j = 0; j < stop; ++j) num += talk[e + j] * wrap_by[j];
         table[e] = survive[e] > 1e-300 ? std::min(1.0, num / survive[e]) : 0.0;
       }
       // Agent in wrap-up: P(rest of wrap-up <= w | wrapped up e).
@@ -84,39 +125,36 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
       std::vector<double>& wt = wrap_free_[k];
       wt.assign(nw, 0.0);
       for (std::size_t e = 0; e < nw; ++e) {
-        const double fe = wrap.cdf_at(static_cast<double>(e));
+        const double fe = interpolate(wrap_cdf, wrap_step, static_cast<double>(e));
         const double s = 1.0 - fe;
-        wt[e] = s > 1e-12 ? std::clamp((wrap.cdf_at(static_cast<double>(e) + w) - fe) / s, 0.0, 1.0) : 1.0;
+        wt[e] = s > 1e-12 ? std::clamp((interpolate(wrap_cdf, wrap_step, static_cast<double>(e) + w) - fe) / s, 0.0, 1.0) : 1.0;
       }
     }
   }
-  // Call in flight: P(live answer within r | no outcome yet after e seconds).
-  const auto n_ring = static_cast<std::size_t>(kRingMax / ring_step_) + 1;
+  // Call in flight: P(live answer within r | no outcome yet after e seconds), from the
+  // shapes above and the current hit ratio.
   for (int k = 0; k < K; ++k) {
     std::vector<double>& rt = ring_live_[k];
     rt.assign(n_ring, 0.0);
     for (std::size_t i = 0; i < n_ring; ++i) {
-      const double e = static_cast<double>(i) * ring_step_;
-      const double fl = live.cdf_at(e);
-      const double pending = h * (1.0 - fl) + (1.0 - h) * (1.0 - other.cdf_at(e));
-      rt[i] = pending > 1e-12 ? std::clamp(h * (live.cdf_at(e + horizon_[k]) - fl) / pending, 0.0, 1.0) : 0.0;
+      const double pending = h * (1.0 - ring_live_cdf_[i]) + (1.0 - h) * ring_other_survive_[i];
+      rt[i] = pending > 1e-12 ? std::clamp(h * ring_gain_[k][i] / pending, 0.0, 1.0) : 0.0;
     }
-    new_call_[k] = h * live.cdf_at(horizon_[k]);
+    new_call_[k] = h * interpolate(live_cdf, live_step, horizon_[k]);
   }
+  interleave();
 }
 
-double PredictiveModel::free_probability(bool in_wrap, double elapsed, int k) const {
-  const std::vector<double>& t = in_wrap ? wrap_free_[k] : talk_free_[k];
-  if (t.empty()) return 0.0;
-  if (!in_wrap && ignore_longer_than_ > 0.0 && elapsed > ignore_longer_than_) return 0.0;
-  const auto i = static_cast<std::size_t>(std::max(elapsed, 0.0));
-  return stay_ * t[std::min(i, t.size() - 1)];
-}
-
-double PredictiveModel::ring_probability(double elapsed, int k) const {
-  const std::vector<double>& t = ring_live_[k];
-  const auto i = static_cast<std::size_t>(std::max(elapsed, 0.0) / ring_step_);
-  return i < t.size() ? t[i] : 0.0;
+void PredictiveModel::interleave() {
+  const auto rows = [](const std::array<std::vector<double>, K>& by_horizon, std::vector<double>& out) {
+    const std::size_t n = by_horizon[0].size();
+    out.resize(n * K);
+    for (std::size_t i = 0; i < n; ++i)
+      for (int k = 0; k < K; ++k) out[i * K + static_cast<std::size_t>(k)] = by_horizon[k][i];
+  };
+  rows(talk_free_, talk_rows_);
+  rows(wrap_free_, wrap_rows_);
+  rows(ring_live_, ring_rows_);
 }
 
 Decision PredictiveModel::decide(const PacerState& s) const {
@@ -126,26 +164,35 @@ Decision PredictiveModel::decide(const PacerState& s) const {
 }
 
 Decision PredictiveModel::decide_normal(const PacerState& s) const {
-  // Means and variances of answers (A) and of agents freed (V), per horizon.
+  // Means and variances of answers (A) and of agents freed (V), per horizon, from the
+  // row-interleaved tables: one row per item, one load per horizon.
   double a_mean[K] = {}, a_var[K] = {}, v_mean[K] = {}, v_var[K] = {};
+  const std::size_t ring_rows = ring_rows_.size() / K;
   for (std::size_t i = 0; i < s.ringing; ++i) {
+    const auto row = static_cast<std::size_t>(std::max(s.ring_elapsed[i], 0.0) / ring_step_);
+    if (row >= ring_rows) continue;
+    const double* r = &ring_rows_[row * K];
     for (int k = 0; k < K; ++k) {
-      const double q = s.answer_share * ring_probability(s.ring_elapsed[i], k);
+      const double q = s.answer_share * r[k];
       a_mean[k] += q;
       a_var[k] += q * (1.0 - q);
     }
   }
-  const auto add_busy = [&](const double* elapsed, std::size_t n, bool in_wrap) {
+  const auto add_busy = [&](const double* elapsed, std::size_t n, const std::vector<double>& table, bool talking) {
+    const std::size_t last = table.size() / K - 1;
     for (std::size_t i = 0; i < n; ++i) {
+      const double e = std::max(elapsed[i], 0.0);
+      if (talking && ignore_longer_than_ > 0.0 && e > ignore_longer_than_) continue;
+      const double* r = &table[std::min(static_cast<std::size_t>(e), last) * K];
       for (int k = 0; k < K; ++k) {
-        const double p = free_probability(in_wrap, elapsed[i], k);
+        const double p = stay_ * r[k];
         v_mean[k] += p;
         v_var[k] += p * (1.0 - p);
       }
     }
   };
-  add_busy(s.talk_elapsed, s.talking, false);
-  add_busy(s.wrap_elapsed, s.wrapping, true);
+  add_busy(s.talk_elapsed, s.talking, talk_rows_, true);
+  add_busy(s.wrap_elapsed, s.wrapping, wrap_rows_, false);
   const double free_now = static_cast<double>(s.ready - s.held);
   const auto excess = [&](std::int64_t x, int k, double* answers) {
     const double b = s.answer_share * new_call_[k];
@@ -166,13 +213,17 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
   };
   Decision d;
   d.exact = false;
+  // The answer is usually a handful of calls: search upward by doubling, then bisect.
   std::int64_t lo = 0;
   if (!ok(0)) {
     lo = -1;
-  } else if (ok(s.max_new_calls)) {
-    lo = s.max_new_calls;
   } else {
-    std::int64_t hi = s.max_new_calls;  // not ok
+    std::int64_t hi = 1;
+    while (hi <= s.max_new_calls && ok(hi)) {
+      lo = hi;
+      hi *= 2;
+    }
+    hi = std::min(hi, s.max_new_calls + 1);  // first count known (or assumed) not ok
     while (hi - lo > 1) {
       const std::int64_t mid = lo + (hi - lo) / 2;
       (ok(mid) ? lo : hi) = mid;

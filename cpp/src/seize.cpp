@@ -24,21 +24,6 @@ AgentPool::~AgentPool() {
   for (std::size_t i = 0; i < kMaxChunks; ++i) delete chunks_[i].load(std::memory_order_relaxed);
 }
 
-// Word layout: state in the low 8 bits, call id + 1 in the high 56 (0 = no call).
-std::uint64_t AgentPool::pack(AgentState s, std::int64_t call) {
-  return (static_cast<std::uint64_t>(call + 1) << 8) | static_cast<std::uint64_t>(s);
-}
-
-AgentSnapshot AgentPool::unpack(std::uint64_t w) {
-  return {static_cast<AgentState>(w & 0xff), static_cast<std::int64_t>(w >> 8) - 1};
-}
-
-std::atomic<std::uint64_t>& AgentPool::word(std::size_t slot) const {
-  if (slot >= size()) throw std::out_of_range("agent slot out of range");
-  // Acquire pairs with the release in add(): the chunk's words are initialised.
-  return (*chunks_[slot / kChunk].load(std::memory_order_acquire))[slot % kChunk];
-}
-
 std::size_t AgentPool::add() {
   std::lock_guard<std::mutex> lock(grow_);
   const std::size_t slot = size_.load(std::memory_order_relaxed);
@@ -51,10 +36,6 @@ std::size_t AgentPool::add() {
   }
   size_.store(slot + 1, std::memory_order_release);
   return slot;
-}
-
-AgentSnapshot AgentPool::get(std::size_t slot) const {
-  return unpack(word(slot).load(std::memory_order_acquire));
 }
 
 bool AgentPool::transition(std::size_t slot, AgentState from, std::int64_t from_call,

@@ -168,6 +168,7 @@ class CampaignGroup {
   std::unordered_map<std::int64_t, std::size_t> slot_by_id_;
   std::unordered_map<std::int64_t, Call> calls_;
   std::vector<std::int64_t> dialing_;  // calls in flight
+  std::vector<double> dialed_at_;      // beside dialing_: when each was placed
   std::deque<std::int64_t> held_;      // answered live calls waiting, oldest first
   std::deque<std::int64_t> ivr_waiting_;
   std::vector<std::int64_t> lifo_;     // inserted records, newest at the back (LIFO mode)

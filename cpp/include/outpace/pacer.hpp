@@ -55,7 +55,13 @@ class PredictiveModel {
   Decision decide(const PacerState& state) const;
 
   // P(free within horizon k | elapsed), for seizing: which busy agent to reserve.
-  double free_probability(bool in_wrap, double elapsed, int k) const;
+  double free_probability(bool in_wrap, double elapsed, int k) const {
+    const std::vector<double>& t = in_wrap ? wrap_free_[k] : talk_free_[k];
+    if (t.empty()) return 0.0;
+    if (!in_wrap && ignore_longer_than_ > 0.0 && elapsed > ignore_longer_than_) return 0.0;
+    const auto i = static_cast<std::size_t>(elapsed > 0.0 ? elapsed : 0.0);
+    return stay_ * t[i < t.size() ? i : t.size() - 1];
+  }
   double answer_probability_new(int k) const { return new_call_[k]; }
   double horizon(int k) const { return horizon_[k]; }
 
@@ -66,12 +72,22 @@ class PredictiveModel {
   };
   Decision decide_exact(const PacerState& s) const;
   Decision decide_normal(const PacerState& s) const;
-  double ring_probability(double elapsed, int k) const;
+  double ring_probability(double elapsed, int k) const {
+    const std::vector<double>& t = ring_live_[k];
+    const auto i = static_cast<std::size_t>((elapsed > 0.0 ? elapsed : 0.0) / ring_step_);
+    return i < t.size() ? t[i] : 0.0;
+  }
 
   std::array<double, kHorizons> horizon_{};   // s after now
   std::array<double, kHorizons> new_call_{};  // P(live answer within horizon) of a new call
   // Per horizon, indexed by elapsed seconds (talk, wrap) or half-seconds (ring).
   std::array<std::vector<double>, kHorizons> talk_free_, wrap_free_, ring_live_;
+  // The same tables row by row ([elapsed][horizon]) for the hot loop of decide_normal.
+  std::vector<double> talk_rows_, wrap_rows_, ring_rows_;
+  void interleave();
+  // Shapes behind ring_live_, so a new hit ratio needs no interpolation.
+  std::array<std::vector<double>, kHorizons> ring_gain_;  // F_L(e + r) - F_L(e)
+  std::vector<double> ring_live_cdf_, ring_other_survive_, ring_pending_;
   double ring_step_ = 0.5;
   double tau_ = -1.0;
   double ignore_longer_than_ = 0.0;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 
 namespace outpace {
 
@@ -42,7 +43,9 @@ class AgentPool {
   std::size_t add();
   std::size_t size() const { return size_.load(std::memory_order_acquire); }
 
-  AgentSnapshot get(std::size_t slot) const;
+  AgentSnapshot get(std::size_t slot) const {
+    return unpack(word(slot).load(std::memory_order_acquire));
+  }
   // Moves slot from (from, from_call) to (to, to_call) if it is there; false otherwise.
   bool transition(std::size_t slot, AgentState from, std::int64_t from_call, AgentState to,
                   std::int64_t to_call);
@@ -64,9 +67,18 @@ class AgentPool {
   }
 
  private:
-  static std::uint64_t pack(AgentState s, std::int64_t call);
-  static AgentSnapshot unpack(std::uint64_t word);
-  std::atomic<std::uint64_t>& word(std::size_t slot) const;
+  // Word layout: state in the low 8 bits, call id + 1 in the high 56 (0 = no call).
+  static std::uint64_t pack(AgentState s, std::int64_t call) {
+    return (static_cast<std::uint64_t>(call + 1) << 8) | static_cast<std::uint64_t>(s);
+  }
+  static AgentSnapshot unpack(std::uint64_t w) {
+    return {static_cast<AgentState>(w & 0xff), static_cast<std::int64_t>(w >> 8) - 1};
+  }
+  std::atomic<std::uint64_t>& word(std::size_t slot) const {
+    if (slot >= size()) throw std::out_of_range("agent slot out of range");
+    // Acquire pairs with the release in add(): the chunk's words are initialised.
+    return (*chunks_[slot / kChunk].load(std::memory_order_acquire))[slot % kChunk];
+  }
 
   using Chunk = std::array<std::atomic<std::uint64_t>, kChunk>;
   std::unique_ptr<std::atomic<Chunk*>[]> chunks_;
