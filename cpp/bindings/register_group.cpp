@@ -105,6 +105,18 @@ void register_group(py::module_& m) {
       .def_readwrite("lifo", &GroupSettings::lifo)
       .def("validate", &GroupSettings::validate);
 
+  m.def(
+      "largest_safe_calls",
+      [](const py::array_t<double, py::array::c_style | py::array::forcecast>& answer,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& free, double new_call,
+         double free_now, double theta, std::int64_t max_calls, double demand_mean) {
+        const SafeCalls r = largest_safe_calls(answer.data(), static_cast<std::size_t>(answer.size()), free.data(),
+                                               static_cast<std::size_t>(free.size()), new_call, free_now, theta,
+                                               max_calls, demand_mean);
+        return py::make_tuple(r.calls, r.risks);
+      },
+      py::arg("answer"), py::arg("free"), py::arg("new_call"), py::arg("free_now"), py::arg("theta"),
+      py::arg("max_calls"), py::arg("demand_mean") = 0.0);
   m.def("progressive_calls", &progressive_calls, py::arg("lines_per_agent"), py::arg("ready"),
         py::arg("queued"), py::arg("dialing"));
 
@@ -121,6 +133,9 @@ void register_group(py::module_& m) {
         g.add_records(ids.data(), static_cast<std::size_t>(ids.size()));
       })
       .def("set_endless_records", &CampaignGroup::set_endless_records)
+      .def("place", [](CampaignGroup& g, std::int64_t n, double now) {
+        return event([&](std::vector<Action>& o) { g.place(n, now, o); });
+      })
       .def("tick", [](CampaignGroup& g, double now) {
         return event([&](std::vector<Action>& o) { g.tick(now, o); });
       })
@@ -218,6 +233,6 @@ void register_group(py::module_& m) {
           const Action& a = acts[i].action;
           p[i] = {acts[i].group, static_cast<std::int64_t>(a.kind), a.call_id, a.record_id, a.agent_id};
         }
-        return out;
+        return py::array(out);
       });
 }

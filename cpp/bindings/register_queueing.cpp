@@ -92,7 +92,7 @@ void register_queueing(py::module_& m) {
       py::gil_scoped_release release;  // pure C++ over buffers kept alive above
       outpace::erlang_c(pn, pa, ps, pt, po, count);
     }
-    return out;
+    return py::array(out);  // a structured array: typed as a plain ndarray in the stubs
   });
   const auto queue_array = [](auto fn) {
     return [fn](const IntArray& n, const FloatArray& lam, const FloatArray& mu,
@@ -106,7 +106,7 @@ void register_queueing(py::module_& m) {
         py::gil_scoped_release release;  // pure C++ over buffers kept alive above
         fn(pn, pl, pm, pp, po, count);
       }
-      return out;
+      return py::array(out);
     };
   };
   using ArrayFn = void (*)(const std::int64_t*, const double*, const double*, const double*,

@@ -11,7 +11,7 @@ using namespace outpace;
 using namespace outpace::sim;
 
 void register_sim(py::module_& m) {
-  py::module_ s = m.def_submodule("sim", "campaign simulator");
+  py::module_& s = m;  // flat: one stub file covers the whole module
   py::enum_<Distribution::Kind>(s, "DistributionKind")
       .value("FIXED", Distribution::Kind::Fixed)
       .value("EXPONENTIAL", Distribution::Kind::Exponential)

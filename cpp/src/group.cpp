@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -29,7 +30,12 @@ CampaignGroup::CampaignGroup(const GroupSettings& settings)
 
 // ---- helpers (mutex_ held) ------------------------------------------------------------
 
-void CampaignGroup::check_time(double now, const char* event) {
+CampaignGroup::TimeAdvance::~TimeAdvance() {
+  // Only an event that completed moves the clock: a refused one leaves the group as it was.
+  if (std::uncaught_exceptions() == exceptions) *last = std::max(*last, now);
+}
+
+CampaignGroup::TimeAdvance CampaignGroup::check_time(double now, const char* event) {
   if (!std::isfinite(now) || now < 0.0) {
     char buf[200];
     std::snprintf(buf, sizeof buf, "%s: now must be a finite time >= 0 in seconds (got %g)", event, now);
@@ -42,7 +48,7 @@ void CampaignGroup::check_time(double now, const char* event) {
                   event, now, last_now_);
     throw std::invalid_argument(buf);
   }
-  last_now_ = std::max(last_now_, now);
+  return TimeAdvance{&last_now_, now, std::uncaught_exceptions()};
 }
 
 void CampaignGroup::account(Agent& a, AgentState from, double now) {
@@ -163,7 +169,7 @@ void CampaignGroup::drop_expired(double now, std::vector<Action>& out) {
 
 void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "agent_ready");
+  const TimeAdvance advance = check_time(now, "agent_ready");
   auto it = slot_by_id_.find(agent);
   if (it == slot_by_id_.end()) {
     const std::size_t slot = pool_.add();
@@ -213,7 +219,7 @@ void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Acti
 void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<Action>& out) {
   (void)out;
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "agent_not_ready");
+  const TimeAdvance advance = check_time(now, "agent_not_ready");
   const std::size_t slot = slot_of(agent, "agent_not_ready");
   Agent& a = agents_[slot];
   const AgentSnapshot s = pool_.get(slot);
@@ -250,7 +256,7 @@ void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<
 
 void CampaignGroup::insert_record(std::int64_t record, double now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "insert_record");
+  const TimeAdvance advance = check_time(now, "insert_record");
   if (settings_.lifo) {
     lifo_.push_back(record);
   } else {
@@ -299,7 +305,7 @@ std::int64_t CampaignGroup::records_waiting() const {
 
 void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "call_answered");
+  const TimeAdvance advance = check_time(now, "call_answered");
   Call& c = call_of(call, "call_answered");
   if (c.phase != CallPhase::Dialing) throw std::invalid_argument(describe("call_answered", "call was already answered:", call));
   remove_dialing(c);
@@ -355,7 +361,7 @@ void CampaignGroup::release_seized(Call& c, double now, std::vector<Action>& out
 
 void CampaignGroup::call_failed(std::int64_t call, double now, CallResult result, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "call_failed");
+  const TimeAdvance advance = check_time(now, "call_failed");
   if (static_cast<int>(result) >= static_cast<int>(CallResult::Count_)) {
     throw std::invalid_argument("call_failed: result must be a CallResult");
   }
@@ -401,7 +407,7 @@ void CampaignGroup::end_talk(std::int64_t call, Call& c, double now) {
 
 void CampaignGroup::call_ended(std::int64_t call, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "call_ended");
+  const TimeAdvance advance = check_time(now, "call_ended");
   Call& c = call_of(call, "call_ended");
   switch (c.phase) {
     case CallPhase::Dialing:
@@ -425,7 +431,7 @@ void CampaignGroup::call_ended(std::int64_t call, double now, std::vector<Action
 
 void CampaignGroup::agent_requested(std::int64_t call, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "agent_requested");
+  const TimeAdvance advance = check_time(now, "agent_requested");
   Call& c = call_of(call, "agent_requested");
   if (c.phase != CallPhase::Ivr) {
     throw std::invalid_argument(describe("agent_requested", "call is not in the IVR:", call));
@@ -459,7 +465,7 @@ std::optional<Action> CampaignGroup::hand_preview(std::size_t slot, double now) 
 
 std::optional<Action> CampaignGroup::pull(std::int64_t agent, double now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "pull");
+  const TimeAdvance advance = check_time(now, "pull");
   if (settings_.mode != DialingMode::PullPreview) {
     throw std::invalid_argument("pull: the group is not in pull_preview mode");
   }
@@ -470,7 +476,7 @@ std::optional<Action> CampaignGroup::pull(std::int64_t agent, double now) {
 
 void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "preview_dial");
+  const TimeAdvance advance = check_time(now, "preview_dial");
   const std::size_t slot = slot_of(agent, "preview_dial");
   Agent& a = agents_[slot];
   if (a.preview_record < 0) throw std::invalid_argument(describe("preview_dial", "agent has no record to preview:", agent));
@@ -491,7 +497,7 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
 
 void CampaignGroup::preview_skip(std::int64_t agent, double now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "preview_skip");
+  const TimeAdvance advance = check_time(now, "preview_skip");
   const std::size_t slot = slot_of(agent, "preview_skip");
   Agent& a = agents_[slot];
   if (a.preview_record < 0) throw std::invalid_argument(describe("preview_skip", "agent has no record to preview:", agent));
@@ -506,7 +512,7 @@ void CampaignGroup::preview_skip(std::int64_t agent, double now) {
 
 std::vector<ReturnedRecord> CampaignGroup::stop(double now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "stop");
+  const TimeAdvance advance = check_time(now, "stop");
   stopped_ = true;
   std::vector<ReturnedRecord> out;
   for (auto it = lifo_.rbegin(); it != lifo_.rend(); ++it) out.push_back({*it, RecordOrigin::Inserted});

@@ -234,7 +234,7 @@ void CampaignGroup::push_previews(double now, std::vector<Action>& out) {
 
 void CampaignGroup::place(std::int64_t calls, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "place");
+  const TimeAdvance advance = check_time(now, "place");
   if (calls < 0) throw std::invalid_argument("place: calls must be >= 0");
   if (!stopped_) place_calls(calls, now, out, false);
 }
@@ -259,7 +259,7 @@ CampaignGroup::Counts CampaignGroup::counts() const {
 
 void CampaignGroup::tick(double now, std::vector<Action>& out, bool decide_now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  check_time(now, "tick");
+  const TimeAdvance advance = check_time(now, "tick");
   drop_expired(now, out);
   release_stale(now);
   steer_busy(now);

@@ -247,102 +247,94 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
   return d;
 }
 
-Decision PredictiveModel::decide_exact(const PacerState& s) const {
-  const double free_now = static_cast<double>(s.ready - s.held);
-  const auto c = static_cast<std::int64_t>(free_now);
-  std::vector<double> answers_dist[K];  // distribution of answers within r_k (with new calls)
-  std::vector<double> shortfall[K];     // G(j) = E[(j - V)+], j = 0 .. busy + 1
-  double answers_mean[K] = {}, v_mean_k[K] = {};
-  std::vector<double> v_dist;
-  for (int k = 0; k < K; ++k) {
-    v_dist.assign(1, 1.0);
-    for (std::size_t i = 0; i < s.talking; ++i) {
-      const double p = free_probability(false, s.talk_elapsed[i], k);
-      convolve_bernoulli(v_dist, p);
-      v_mean_k[k] += p;
-    }
-    for (std::size_t i = 0; i < s.wrapping; ++i) {
-      const double p = free_probability(true, s.wrap_elapsed[i], k);
-      convolve_bernoulli(v_dist, p);
-      v_mean_k[k] += p;
-    }
-    std::vector<double>& g = shortfall[k];
-    g.assign(v_dist.size() + 1, 0.0);
-    double below = 0.0;
-    for (std::size_t j = 0; j + 1 < g.size(); ++j) {
-      below += v_dist[j];
-      g[j + 1] = g[j] + below;  // E[(j+1 - V)+] - E[(j - V)+] = P(V <= j)
-    }
-    std::vector<double>& a = answers_dist[k];
-    a.assign(1, 1.0);
-    for (std::size_t i = 0; i < s.ringing; ++i) {
-      const double q = s.answer_share * ring_probability(s.ring_elapsed[i], k);
-      convolve_bernoulli(a, q);
-      answers_mean[k] += q;
-    }
-    const double inbound = s.inbound_per_second * (horizon_[k] + tau_);
-    if (inbound > 0.0) {
-      // Inbound arrivals take agents first: add a Poisson count to the demand.
-      const auto top = static_cast<std::size_t>(inbound + 10.0 * std::sqrt(inbound) + 5.0);
-      std::vector<double> pois(top + 1);
-      pois[0] = std::exp(-inbound);
-      for (std::size_t j = 1; j <= top; ++j) pois[j] = pois[j - 1] * inbound / static_cast<double>(j);
-      std::vector<double> out(a.size() + top, 0.0);
-      for (std::size_t i = 0; i < a.size(); ++i)
-        for (std::size_t j = 0; j <= top; ++j) out[i + j] += a[i] * pois[j];
-      a.swap(out);
-    }
+SafeCalls largest_safe_calls(const double* answer, std::size_t n_answer, const double* free,
+                             std::size_t n_free, double new_call, double free_now, double theta,
+                             std::int64_t max_calls, double demand_mean) {
+  // Distribution of V, then G(j) = E[(j - V)+] for j = 0 .. n_free + 1.
+  std::vector<double> v(1, 1.0);
+  double v_mean = 0.0;
+  for (std::size_t i = 0; i < n_free; ++i) {
+    convolve_bernoulli(v, free[i]);
+    v_mean += free[i];
   }
-  const auto shortfall_at = [&](int k, std::int64_t j) {
+  std::vector<double> g(v.size() + 1, 0.0);
+  double below = 0.0;
+  for (std::size_t j = 0; j + 1 < g.size(); ++j) {
+    below += v[j];
+    g[j + 1] = g[j] + below;  // E[(j+1 - V)+] - E[(j - V)+] = P(V <= j)
+  }
+  // Distribution of the answers (and the Poisson demand).
+  std::vector<double> a(1, 1.0);
+  double a_mean = 0.0;
+  for (std::size_t i = 0; i < n_answer; ++i) {
+    convolve_bernoulli(a, answer[i]);
+    a_mean += answer[i];
+  }
+  if (demand_mean > 0.0) {
+    const auto top = static_cast<std::size_t>(demand_mean + 10.0 * std::sqrt(demand_mean) + 5.0);
+    std::vector<double> pois(top + 1);
+    pois[0] = std::exp(-demand_mean);
+    for (std::size_t j = 1; j <= top; ++j) pois[j] = pois[j - 1] * demand_mean / static_cast<double>(j);
+    std::vector<double> out(a.size() + top, 0.0);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      for (std::size_t j = 0; j <= top; ++j) out[i + j] += a[i] * pois[j];
+    a.swap(out);
+  }
+  const auto c = static_cast<std::int64_t>(std::floor(free_now));
+  const auto shortfall = [&](std::int64_t j) {
     if (j <= 0) return 0.0;
-    const std::vector<double>& g = shortfall[k];
     const auto ju = static_cast<std::size_t>(j);
-    if (ju < g.size()) return g[ju];
-    return static_cast<double>(j) - v_mean_k[k];  // beyond every busy agent: j - E[V]
+    return ju < g.size() ? g[ju] : static_cast<double>(j) - v_mean;  // beyond every agent: j - E[V]
   };
-  const auto excess = [&](int k) {
-    double e = 0.0;
-    const std::vector<double>& a = answers_dist[k];
+  SafeCalls out;
+  for (std::int64_t x = 0;; ++x) {
+    double unmatched = 0.0;
     for (std::size_t i = 0; i < a.size(); ++i) {
-      if (a[i] > 0.0) e += a[i] * shortfall_at(k, static_cast<std::int64_t>(i) - c);
+      if (a[i] > 0.0) unmatched += a[i] * shortfall(static_cast<std::int64_t>(i) - c);
     }
-    return e;
-  };
+    const double answers = a_mean + static_cast<double>(x) * new_call;
+    out.risks.push_back(answers > 0.0 ? unmatched / answers : 0.0);
+    if (unmatched > theta * answers + 1e-12) break;
+    out.calls = x;
+    if (x >= max_calls) break;
+    convolve_bernoulli(a, new_call);
+  }
+  return out;
+}
+
+Decision PredictiveModel::decide_exact(const PacerState& s) const {
+  // Each horizon allows calls up to its own limit (the rule is convex in x); the decision
+  // is the smallest of them.
+  std::vector<double> answer(s.ringing), free(s.talking + s.wrapping);
   Decision d;
   d.exact = true;
-  std::int64_t x = 0;
-  double risk_at[K] = {};
-  const auto ok_now = [&](double* risks) {
-    bool fine = true;
-    for (int k = 0; k < K; ++k) {
-      const double answers = answers_mean[k] + static_cast<double>(x) * s.answer_share * new_call_[k];
-      const double unmatched = excess(k);
-      risks[k] = answers > 0.0 ? unmatched / answers : 0.0;
-      if (unmatched > s.theta * answers + 1e-12) fine = false;
+  d.calls = s.max_new_calls;
+  int binding = 0;
+  double binding_risk = -1.0;
+  double free_mean[K] = {};
+  for (int k = 0; k < K; ++k) {
+    for (std::size_t i = 0; i < s.ringing; ++i) answer[i] = s.answer_share * ring_probability(s.ring_elapsed[i], k);
+    for (std::size_t i = 0; i < s.talking; ++i) free[i] = free_probability(false, s.talk_elapsed[i], k);
+    for (std::size_t i = 0; i < s.wrapping; ++i) free[s.talking + i] = free_probability(true, s.wrap_elapsed[i], k);
+    for (const double p : free) free_mean[k] += p;
+    const SafeCalls r = largest_safe_calls(answer.data(), answer.size(), free.data(), free.size(),
+                                           s.answer_share * new_call_[k], static_cast<double>(s.ready - s.held),
+                                           s.theta, s.max_new_calls, s.inbound_per_second * (horizon_[k] + tau_));
+    const std::int64_t allowed = std::max<std::int64_t>(r.calls, 0);
+    const double risk = r.risks[static_cast<std::size_t>(allowed)];
+    if (allowed < d.calls || (allowed == d.calls && risk > binding_risk)) {
+      binding = k;
+      binding_risk = risk;
     }
-    return fine;
-  };
-  if (!ok_now(risk_at)) {
-    d.calls = 0;
-  } else {
-    while (x < s.max_new_calls) {
-      for (int k = 0; k < K; ++k) convolve_bernoulli(answers_dist[k], s.answer_share * new_call_[k]);
-      ++x;
-      double trial[K];
-      if (!ok_now(trial)) {
-        --x;
-        break;
-      }
-      std::copy(trial, trial + K, risk_at);
-    }
-    d.calls = x;
+    d.calls = std::min(d.calls, allowed);
   }
-  int worst = 0;
-  for (int k = 1; k < K; ++k) if (risk_at[k] > risk_at[worst]) worst = k;
-  d.abandon_risk = risk_at[worst];
-  d.expected_answers = answers_mean[worst] + static_cast<double>(d.calls) * s.answer_share * new_call_[worst];
-  d.expected_free_agents = v_mean_k[worst] + free_now;
-  d.horizon = horizon_[worst];
+  // Explain with the binding horizon, at the chosen count.
+  double a_mean = 0.0;
+  for (std::size_t i = 0; i < s.ringing; ++i) a_mean += s.answer_share * ring_probability(s.ring_elapsed[i], binding);
+  d.expected_answers = a_mean + static_cast<double>(d.calls) * s.answer_share * new_call_[binding];
+  d.expected_free_agents = free_mean[binding] + static_cast<double>(s.ready - s.held);
+  d.abandon_risk = binding_risk;
+  d.horizon = horizon_[binding];
   return d;
 }
 

@@ -17,6 +17,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
 
 from outpace.actions import Action, Bridge, CallResult, Dial, Drop, Hold, Preview, RecordOrigin
 from outpace.group import CampaignGroup, Decision, Dialer, GroupMetrics
+from outpace.pacing import SafeCalls, largest_safe_calls, progressive_calls
 from outpace.queueing import (
     ErlangC,
     QueueMetrics,
@@ -50,6 +51,7 @@ __all__ = [
     "Hold",
     "Preview",
     "RecordOrigin",
+    "SafeCalls",
     "QueueMetrics",
     "__version__",
     "agents_for_abandon",
@@ -58,5 +60,7 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "erlang_d",
+    "largest_safe_calls",
     "max_arrival_rate",
+    "progressive_calls",
 ]

@@ -125,9 +125,9 @@ class CampaignGroup:
         """A record inserted through the API; in LIFO mode it is dialed next."""
         self._g.insert_record(record_id, now)
 
-    def add_records(self, record_ids: Iterable[int] | npt.ArrayLike) -> None:
+    def add_records(self, record_ids: Iterable[int] | npt.NDArray[np.integer[Any]]) -> None:
         """Append calling-list records, dialed in this order."""
-        ids = np.asarray(list(record_ids) if not hasattr(record_ids, "__array__") else record_ids)
+        ids = record_ids if isinstance(record_ids, np.ndarray) else np.fromiter(record_ids, dtype=np.int64)
         if ids.size and ids.dtype.kind not in "iu":
             raise ValueError("record_ids must be integers")
         self._g.add_records(ids.astype(np.int64, copy=False).ravel())
@@ -136,6 +136,12 @@ class CampaignGroup:
     def tick(self, now: float) -> list[Action]:
         """Time passes: drop held calls past tau, then decide and return the dials."""
         return _actions(self._g.tick(now))
+
+    def place(self, calls: int, now: float) -> list[Action]:
+        """Dial ``calls`` records now, whatever the pacer would do (a host's own policy)."""
+        if calls < 0:
+            raise ValueError(f"calls must be >= 0 (got {calls!r})")
+        return _actions(self._g.place(calls, now))
 
     def call_answered(self, call_id: int, now: float, live: bool = True) -> list[Action]:
         """A placed call was answered: by a person (live) or by a machine."""

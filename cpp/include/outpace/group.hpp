@@ -130,7 +130,13 @@ class CampaignGroup {
   };
 
   // All private helpers expect mutex_ held.
-  void check_time(double now, const char* event);
+  struct TimeAdvance {
+    double* last;
+    double now;
+    int exceptions;
+    ~TimeAdvance();
+  };
+  [[nodiscard]] TimeAdvance check_time(double now, const char* event);
   void account(Agent& a, AgentState from, double now);
   std::size_t slot_of(std::int64_t agent, const char* event) const;
   Call& call_of(std::int64_t call, const char* event);

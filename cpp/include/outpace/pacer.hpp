@@ -20,6 +20,21 @@ namespace outpace {
 std::int64_t progressive_calls(double lines_per_agent, std::int64_t ready, std::int64_t queued,
                                std::int64_t dialing);
 
+// The exact one-horizon rule behind the predictive decision: the largest x <= max_calls
+// with E[(A + B_x - V - free_now)+] <= theta E[A + B_x], where A is the number of calls in
+// flight that are answered (Bernoulli each, `answer`), B_x ~ Binomial(x, new_call) the
+// answers of x new calls, and V the busy agents that come free (Bernoulli each, `free`).
+// `demand_mean` adds a Poisson demand for agents (inbound calls) to the answers' side.
+// risks[x] = E[(..)+] / E[A + B_x] for x = 0 .. calls + 1 (while x <= max_calls).
+// calls is -1 when even x = 0 breaks the rule.
+struct SafeCalls {
+  std::int64_t calls = -1;
+  std::vector<double> risks;
+};
+SafeCalls largest_safe_calls(const double* answer, std::size_t n_answer, const double* free,
+                             std::size_t n_free, double new_call, double free_now, double theta,
+                             std::int64_t max_calls, double demand_mean = 0.0);
+
 // What the group is doing now, as the predictive model needs it.
 struct PacerState {
   std::int64_t ready = 0;             // agents free for an outbound call now
