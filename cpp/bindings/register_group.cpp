@@ -205,6 +205,37 @@ void register_group(py::module_& m) {
         out["exact"] = d.exact;
         return out;
       })
+      .def("peek", [](CampaignGroup& g, double now) {
+        Decision d;
+        {
+          py::gil_scoped_release release;  // the group locks itself
+          d = g.peek(now);
+        }
+        return py::make_tuple(d.calls, d.expected_answers, d.expected_free_agents, d.abandon_risk, d.horizon, d.exact);
+      })
+      .def("snapshot", [](const CampaignGroup& g) {
+        const PacerSnapshot p = g.snapshot();
+        py::dict d;
+        d["talk_elapsed"] = p.talk_elapsed;
+        d["wrap_elapsed"] = p.wrap_elapsed;
+        d["ring_elapsed"] = p.ring_elapsed;
+        d["ready"] = p.ready;
+        d["held"] = p.held;
+        d["max_new_calls"] = p.max_new_calls;
+        d["theta"] = p.theta;
+        d["inbound_per_second"] = p.inbound_per_second;
+        d["answer_share"] = p.answer_share;
+        d["talk_rows"] = p.talk_rows;
+        d["wrap_rows"] = p.wrap_rows;
+        d["ring_rows"] = p.ring_rows;
+        d["new_call"] = p.new_call;
+        d["horizon"] = p.horizon;
+        d["stay"] = p.stay;
+        d["ring_step"] = p.ring_step;
+        d["ignore_longer_than"] = p.ignore_longer_than;
+        d["tau"] = p.tau;
+        return d;
+      })
       .def("settings", &CampaignGroup::settings)
       .def("update_settings", &CampaignGroup::update_settings)
       .def("stop", [](CampaignGroup& g, double now) {

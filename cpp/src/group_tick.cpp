@@ -170,6 +170,7 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
     st.answer_share = (static_cast<double>(ivr_requests_) + 1.0) / (static_cast<double>(ivr_live_) + 5.0);
   }
   model_.refresh(stats_, settings_.tau);
+  last_state_ = st;
   last_decision_ = model_.decide(st);
   return last_decision_.calls;
 }
@@ -237,6 +238,48 @@ void CampaignGroup::place(std::int64_t calls, double now, std::vector<Action>& o
   const TimeAdvance advance = check_time(now, "place");
   if (calls < 0) throw std::invalid_argument("place: calls must be >= 0");
   if (!stopped_) place_calls(calls, now, out, false);
+}
+
+Decision CampaignGroup::peek(double now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!std::isfinite(now) || now < last_now_) {
+    throw std::invalid_argument("peek: now must be a finite time at or after the last event");
+  }
+  const Decision saved = last_decision_;
+  const double power = next_power_dial_;
+  bool seize = false;
+  const std::int64_t n = stopped_ || is_preview(settings_.mode) ? 0 : decide(now, &seize);
+  Decision d = last_decision_;
+  d.calls = n;
+  last_decision_ = saved;
+  next_power_dial_ = power;
+  return d;
+}
+
+PacerSnapshot CampaignGroup::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  PacerSnapshot p;
+  p.talk_elapsed = talk_elapsed_;
+  p.wrap_elapsed = wrap_elapsed_;
+  p.ring_elapsed = ring_elapsed_;
+  p.ready = last_state_.ready;
+  p.held = last_state_.held;
+  p.max_new_calls = last_state_.max_new_calls;
+  p.theta = last_state_.theta;
+  p.inbound_per_second = last_state_.inbound_per_second;
+  p.answer_share = last_state_.answer_share;
+  p.talk_rows = model_.talk_rows();
+  p.wrap_rows = model_.wrap_rows();
+  p.ring_rows = model_.ring_rows();
+  for (int k = 0; k < PredictiveModel::kHorizons; ++k) {
+    p.new_call.push_back(model_.answer_probability_new(k));
+    p.horizon.push_back(model_.horizon(k));
+  }
+  p.stay = model_.stay();
+  p.ring_step = model_.ring_step();
+  p.ignore_longer_than = model_.ignore_longer_than();
+  p.tau = model_.tau();
+  return p;
 }
 
 CampaignGroup::Counts CampaignGroup::counts() const {

@@ -184,6 +184,10 @@ class CampaignGroup:
         raw["effective_mode"] = DialingMode[raw["effective_mode"].name]
         return GroupMetrics(**raw)
 
+    def peek(self, now: float) -> Decision:
+        """What ``tick(now)`` would decide, and why, without placing calls."""
+        return Decision(*self._g.peek(now))
+
     def last_decision(self) -> Decision:
         return Decision(**self._g.last_decision())
 

@@ -37,6 +37,17 @@ struct Action {
   std::int64_t agent_id;  // -1: none
 };
 
+// The inputs of a group's last predictive decision and the model's tables, so that the
+// decision can be reproduced outside (reference implementations, analysis).
+struct PacerSnapshot {
+  std::vector<double> talk_elapsed, wrap_elapsed, ring_elapsed;
+  std::int64_t ready = 0, held = 0, max_new_calls = 0;
+  double theta = 0.0, inbound_per_second = 0.0, answer_share = 1.0;
+  std::vector<double> talk_rows, wrap_rows, ring_rows;
+  std::vector<double> new_call, horizon;
+  double stay = 1.0, ring_step = 0.5, ignore_longer_than = 0.0, tau = 0.0;
+};
+
 // Where a record returned by stop() came from.
 enum class RecordOrigin : std::uint8_t { Inserted = 0, CallingList, Preview };
 
@@ -96,6 +107,9 @@ class CampaignGroup {
   void preview_dial(std::int64_t agent, double now, std::vector<Action>& out);
   void preview_skip(std::int64_t agent, double now);
 
+  // What tick(now) would decide, without placing calls or changing anything.
+  Decision peek(double now);
+  PacerSnapshot snapshot() const;  // after peek or tick: what the predictive model saw
   GroupMetrics metrics() const;
   Decision last_decision() const;
   GroupSettings settings() const;
@@ -189,6 +203,7 @@ class CampaignGroup {
   double last_tick_ = -1.0;
   bool stopped_ = false;
   Decision last_decision_;
+  PacerState last_state_;
   GroupMetrics totals_;  // counters; states are filled in by metrics()
   double wait_sum_ = 0.0, distribution_sum_ = 0.0;
   std::int64_t ivr_requests_ = 0, ivr_live_ = 0;

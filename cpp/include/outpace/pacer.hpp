@@ -79,6 +79,14 @@ class PredictiveModel {
   }
   double answer_probability_new(int k) const { return new_call_[k]; }
   double horizon(int k) const { return horizon_[k]; }
+  // The tables, row by row ([elapsed][horizon]), for analysis and reference implementations.
+  const std::vector<double>& talk_rows() const { return talk_rows_; }
+  const std::vector<double>& wrap_rows() const { return wrap_rows_; }
+  const std::vector<double>& ring_rows() const { return ring_rows_; }
+  double ring_step() const { return ring_step_; }
+  double stay() const { return stay_; }
+  double ignore_longer_than() const { return ignore_longer_than_; }
+  double tau() const { return tau_; }
 
  private:
   struct Sums {
