@@ -14,6 +14,7 @@ K = 3
 
 
 def _positive_part(mean: float, var: float) -> float:
+    """E[Y+] for Y ~ Normal(mean, var)."""
     if var <= 1e-12:
         return max(mean, 0.0)
     sd = math.sqrt(var)

@@ -112,6 +112,10 @@ class PredictiveModel {
   std::array<std::vector<double>, kHorizons> ring_gain_;  // F_L(e + r) - F_L(e)
   std::vector<double> ring_live_cdf_, ring_other_survive_, ring_pending_;
   double ring_step_ = 0.5;
+  mutable int last_binding_ = 2;  // the horizon that limited the last decision
+ public:
+  mutable std::int64_t evaluations_ = 0;  // of the normal rule, for benchmarks
+ private:
   double tau_ = -1.0;
   double ignore_longer_than_ = 0.0;
   double stay_ = 1.0;  // share of agents who come back after wrap-up
