@@ -131,8 +131,9 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
         for (std::size_t j = 0; j < stop; ++j) num += talk[e + j] * wrap_by[j];
         table[e] = survive[e] > 1e-300 ? std::min(1.0, num / survive[e]) : 0.0;
       }
-      // Agent in wrap-up: P(rest of wrap-up <= w | wrapped up e).
-      const std::size_t nw = wrap.bins();
+      // Agent in wrap-up: P(rest of wrap-up <= w | wrapped up e), up to the 99.95% quantile
+      // (longer wrap-ups reuse the last row).
+      const std::size_t nw = std::min<std::size_t>(wrap.bins(), static_cast<std::size_t>(wrap.quantile(0.9995)) + 2);
       std::vector<double>& wt = wrap_free_[k];
       wt.assign(nw, 0.0);
       for (std::size_t e = 0; e < nw; ++e) {
@@ -141,6 +142,8 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
         wt[e] = s > 1e-12 ? std::clamp((interpolate(wrap_cdf, wrap_step, static_cast<double>(e) + w) - fe) / s, 0.0, 1.0) : 1.0;
       }
     }
+    interleave(talk_free_, talk_rows_);
+    interleave(wrap_free_, wrap_rows_);
   }
   // Call in flight: P(live answer within r | no outcome yet after e seconds), from the
   // shapes above and the current hit ratio.
@@ -153,19 +156,15 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
     }
     new_call_[k] = h * interpolate(live_cdf, live_step, horizon_[k]);
   }
-  interleave();
+  interleave(ring_live_, ring_rows_);
 }
 
-void PredictiveModel::interleave() {
-  const auto rows = [](const std::array<std::vector<double>, K>& by_horizon, std::vector<double>& out) {
-    const std::size_t n = by_horizon[0].size();
-    out.resize(n * K);
-    for (std::size_t i = 0; i < n; ++i)
-      for (int k = 0; k < K; ++k) out[i * K + static_cast<std::size_t>(k)] = by_horizon[k][i];
-  };
-  rows(talk_free_, talk_rows_);
-  rows(wrap_free_, wrap_rows_);
-  rows(ring_live_, ring_rows_);
+void PredictiveModel::interleave(const std::array<std::vector<double>, kHorizons>& by_horizon,
+                                 std::vector<double>& out) {
+  const std::size_t n = by_horizon[0].size();
+  out.resize(n * K);
+  for (std::size_t i = 0; i < n; ++i)
+    for (int k = 0; k < K; ++k) out[i * K + static_cast<std::size_t>(k)] = by_horizon[k][i];
 }
 
 Decision PredictiveModel::decide(const PacerState& s) const {

@@ -107,7 +107,8 @@ class PredictiveModel {
   std::array<std::vector<double>, kHorizons> talk_free_, wrap_free_, ring_live_;
   // The same tables row by row ([elapsed][horizon]) for the hot loop of decide_normal.
   std::vector<double> talk_rows_, wrap_rows_, ring_rows_;
-  void interleave();
+  static void interleave(const std::array<std::vector<double>, kHorizons>& by_horizon,
+                         std::vector<double>& out);
   // Shapes behind ring_live_, so a new hit ratio needs no interpolation.
   std::array<std::vector<double>, kHorizons> ring_gain_;  // F_L(e + r) - F_L(e)
   std::vector<double> ring_live_cdf_, ring_other_survive_, ring_pending_;
