@@ -29,7 +29,9 @@ from outpace.queueing import (
     erlang_d,
     max_arrival_rate,
 )
+from outpace.scenario import Distribution, Scenario, Shift
 from outpace.settings import ComplianceRegime, DialingMode, Goal, GroupSettings
+from outpace.sim import Policy, SimulationResult, compare, simulate
 
 __version__ = "0.1.0"
 
@@ -43,19 +45,25 @@ __all__ = [
     "Dial",
     "Dialer",
     "DialingMode",
+    "Distribution",
     "Drop",
     "ErlangC",
     "Goal",
     "GroupMetrics",
     "GroupSettings",
     "Hold",
+    "Policy",
     "Preview",
     "RecordOrigin",
     "SafeCalls",
+    "Scenario",
+    "Shift",
+    "SimulationResult",
     "QueueMetrics",
     "__version__",
     "agents_for_abandon",
     "agents_for_service_level",
+    "compare",
     "erlang_a",
     "erlang_b",
     "erlang_c",
@@ -63,4 +71,5 @@ __all__ = [
     "largest_safe_calls",
     "max_arrival_rate",
     "progressive_calls",
+    "simulate",
 ]

@@ -77,8 +77,9 @@ class Run {
   }
 
   DayResult& day() { return result_.days[std::min(result_.days.size() - 1, static_cast<std::size_t>(now_ / kDay))]; }
-  SeriesPoint& point() {
-    const auto i = static_cast<std::size_t>(now_ / sc_.series_interval);
+  SeriesPoint& point() { return point_at(now_); }
+  SeriesPoint& point_at(double t) {
+    const auto i = static_cast<std::size_t>(t / sc_.series_interval);
     while (result_.series.size() <= i) {
       SeriesPoint p;
       p.time = static_cast<double>(result_.series.size() + 1) * sc_.series_interval;
@@ -262,6 +263,18 @@ class Run {
     push(now_ + inbound_talk_(rng_), Ev::InboundEnd, agent);
   }
 
+  // Work from now for `duration` seconds, spread over the series intervals it covers.
+  void add_work(double duration) {
+    double t = now_;
+    const double end = now_ + duration;
+    while (t < end) {
+      const double edge = (std::floor(t / sc_.series_interval) + 1.0) * sc_.series_interval;
+      const double piece = std::min(end, edge) - t;
+      point_at(t).work += piece;
+      t += piece;
+    }
+  }
+
   // The part of work starting now that falls within the working day (busy factor is
   // work during the day over staffed time).
   double within_day(double duration) const {
@@ -272,7 +285,7 @@ class Run {
   void wrap_start(std::int64_t agent) {
     const double w = wrap_(rng_);
     day().wrap += within_day(w);
-    point().work += w;
+    add_work(within_day(w));
     push(now_ + w, Ev::WrapEnd, agent);
   }
 
@@ -342,7 +355,7 @@ class Run {
           agents_[static_cast<std::size_t>(a.agent_id)] = AgentSim::Busy;
           const double t = talk_(rng_);
           day().talk += within_day(t);
-          point().work += t;
+          add_work(within_day(t));
           push(now_ + t, Ev::TalkEnd, a.call_id, a.agent_id);
           break;
         }

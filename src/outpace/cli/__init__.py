@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from outpace.cli import erlang
+from outpace.cli import erlang, simulate
 
 __all__ = ["main"]
 
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Pacing kernel for outbound contact-center dialers.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    simulate.register(sub)
     erlang.register(sub)
     return parser
 
