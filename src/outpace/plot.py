@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import Any
+
 import numpy as np
 
 from outpace.sim import SimulationResult
@@ -12,7 +14,7 @@ from outpace.sim import SimulationResult
 __all__ = ["plot_compare", "plot_day"]
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def _pyplot() -> Any:
     try:
         import matplotlib
 
