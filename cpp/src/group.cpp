@@ -342,6 +342,19 @@ void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std:
     bridge(call, c, *slot, now, out);
     return;
   }
+  if (settings_.mode == DialingMode::PredictiveSeizing) {
+    // A caller on the line outranks a call still ringing: take an agent engaged for one.
+    for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
+      const AgentSnapshot s = pool_.get(slot);
+      if (s.state != AgentState::Reserved || agents_[slot].preview_record >= 0) continue;
+      if (pool_.release(slot, s.call)) {
+        if (auto other = calls_.find(s.call); other != calls_.end()) other->second.agent_slot = -1;
+        account(agents_[slot], AgentState::Reserved, now);
+        bridge(call, c, slot, now, out);
+        return;
+      }
+    }
+  }
   c.phase = CallPhase::Held;
   held_.push_back(call);
   out.push_back({ActionKind::Hold, call, c.record, -1});

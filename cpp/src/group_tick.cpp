@@ -204,13 +204,12 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
             pick = static_cast<std::int64_t>(s);
           }
         }
-        if (pick < 0) {
-          return_record(rec->first, rec->second);  // no agent to engage: do not dial
-          --next_call_;
-          return;
+        // With nobody left to engage the call still goes out (the predictor asked for it) and
+        // takes whoever is free when it is answered.
+        if (pick >= 0) {
+          agents_[static_cast<std::size_t>(pick)].promised_call = id;
+          agent_id = agents_[static_cast<std::size_t>(pick)].id;
         }
-        agents_[static_cast<std::size_t>(pick)].promised_call = id;
-        agent_id = agents_[static_cast<std::size_t>(pick)].id;
       } else {
         return_record(rec->first, rec->second);
         --next_call_;
