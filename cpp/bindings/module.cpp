@@ -4,8 +4,12 @@
 namespace py = pybind11;
 
 void register_queueing(py::module_& m);
+void register_results(py::module_& m);
+void register_buffer(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Private compiled core of outpace; use the public outpace package instead.";
   register_queueing(m);
+  register_results(m);
+  register_buffer(m);
 }

@@ -97,9 +97,12 @@ void DialingBuffer::add_list_records(const std::uint64_t* record_ids, const std:
   }
 }
 
-std::size_t DialingBuffer::list_wanted() const {
+std::size_t DialingBuffer::list_wanted(std::size_t need) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return list_.size() < settings_.refill_below ? settings_.list_batch : 0;
+  const std::size_t target = std::max(need, settings_.refill_below);
+  if (list_.size() >= target) return 0;
+  const std::size_t batches = (target - list_.size() + settings_.list_batch - 1) / settings_.list_batch;
+  return batches * settings_.list_batch;
 }
 
 std::optional<DialingBuffer::Record> DialingBuffer::take_next(double now) {

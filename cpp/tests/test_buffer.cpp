@@ -152,6 +152,9 @@ TEST(Buffer, ListWantedAsksForBatches) {
   EXPECT_EQ(b.list_wanted(), 10u);
   add_list(b, {1, 2, 3});
   EXPECT_EQ(b.list_wanted(), 0u);
+  EXPECT_EQ(b.list_wanted(3), 0u);
+  EXPECT_EQ(b.list_wanted(4), 10u);
+  EXPECT_EQ(b.list_wanted(25), 30u);  // a shortfall of 22 in whole batches
   b.next(0.0, 1);
   EXPECT_EQ(b.list_wanted(), 10u);
 }

@@ -15,6 +15,16 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "source tree."
     ) from exc
 
+from outpace.buffer import (
+    BufferCounts,
+    Dial,
+    DialingBuffer,
+    Outcome,
+    PreviewAssignment,
+    RecordSource,
+    ReturnedRecord,
+)
+from outpace.lifo import LifoBuffer
 from outpace.queueing import (
     ErlangC,
     QueueMetrics,
@@ -26,15 +36,29 @@ from outpace.queueing import (
     erlang_d,
     max_arrival_rate,
 )
+from outpace.results import CallResult
+from outpace.treatments import Treatment, TreatmentAction, default_treatments
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BufferCounts",
+    "CallResult",
+    "Dial",
+    "DialingBuffer",
     "ErlangC",
+    "LifoBuffer",
+    "Outcome",
+    "PreviewAssignment",
     "QueueMetrics",
+    "RecordSource",
+    "ReturnedRecord",
+    "Treatment",
+    "TreatmentAction",
     "__version__",
     "agents_for_abandon",
     "agents_for_service_level",
+    "default_treatments",
     "erlang_a",
     "erlang_b",
     "erlang_c",

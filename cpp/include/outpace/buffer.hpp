@@ -5,8 +5,8 @@
 //   1. LIFO-inserted records (LIFO mode only), most recent first: a web lead inserted now
 //      is dialed next, ahead of older inserted records not yet attempted.
 //   2. Retries that are due (due <= now), earliest due first.
-//   3. Calling-list records, in list order. The host refills them in batches: list_wanted()
-//      says how many to add now.
+//   3. Calling-list records, in list order. The host refills them in batches of
+//      list_batch: list_wanted() says how many to add now.
 // Outside LIFO mode an inserted record joins the calling-list order: it is appended after
 // the list records already waiting and is treated exactly like one.
 //
@@ -128,9 +128,10 @@ class DialingBuffer {
   // Throws, adding none, if a record is already in the buffer or appears twice.
   void add_list_records(const std::uint64_t* record_ids, const std::uint32_t* phones, std::size_t count);
 
-  // How many calling-list records the host should add now: list_batch when fewer than
-  // refill_below wait, else 0.
-  std::size_t list_wanted() const;
+  // How many calling-list records the host should add now so that at least
+  // max(need, refill_below) wait: 0 when they do, else the shortfall in whole batches of
+  // list_batch (need: the records about to be asked for).
+  std::size_t list_wanted(std::size_t need = 0) const;
 
   // Hands out up to max_count records to dial now, in buffer order; they are in flight
   // until their result is reported.
