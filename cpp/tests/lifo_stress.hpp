@@ -43,6 +43,18 @@ inline std::uint64_t ids_per_case(std::uint64_t normal) {
   return kUnderTsan ? normal / 4 : normal;
 }
 
+// A race window that yields the CPU on every `Every`-th pop attempt of each thread: with
+// more threads than cores, another thread then runs whole operations between a popper's
+// read of n.next and its CAS, the interleaving that ABA needs and that preemption alone
+// hits only rarely (a few nanoseconds out of a time slice).
+template <unsigned Every>
+struct YieldingWindow {
+  static void between_read_and_cas() noexcept {
+    thread_local unsigned calls = 0;
+    if (++calls % Every == 0) std::this_thread::yield();
+  }
+};
+
 struct Config {
   std::size_t capacity = 2;
   unsigned producers = 2;
@@ -80,9 +92,9 @@ struct alignas(64) Progress {
 };
 }  // namespace detail
 
-template <unsigned TagBits>
+template <unsigned TagBits, class Window = NoRaceWindow>
 Report run(const Config& cfg) {
-  BasicLifo<TagBits> stack(cfg.capacity);
+  BasicLifo<TagBits, Window> stack(cfg.capacity);
   const std::uint64_t per_producer = cfg.total_ids / cfg.producers;
   const std::uint64_t total = per_producer * cfg.producers;
   const unsigned threads = cfg.producers + cfg.consumers;

@@ -1,6 +1,8 @@
 // Many producers and consumers on tiny stacks (2 to 16 nodes, so every node is reused
 // hundreds of thousands of times): every id must come out exactly once. Also run under
-// ThreadSanitizer (-DOUTPACE_TSAN=ON), which checks the memory orders as well.
+// ThreadSanitizer (-DOUTPACE_TSAN=ON), which checks the memory orders as well. The
+// adversarial cases make poppers yield inside the read-to-CAS window: the schedule under
+// which a 1-bit tag is caught corrupting the stack at once (test_lifo_aba.cpp).
 #include <gtest/gtest.h>
 
 #include "lifo_stress.hpp"
@@ -11,9 +13,11 @@ using outpace::kLifoTagBits;
 using outpace::stress::Config;
 using outpace::stress::ids_per_case;
 using outpace::stress::run;
+using outpace::stress::YieldingWindow;
 
+template <class Window = outpace::NoRaceWindow>
 void expect_clean(const Config& cfg) {
-  const auto report = run<kLifoTagBits>(cfg);
+  const auto report = run<kLifoTagBits, Window>(cfg);
   EXPECT_TRUE(report.clean()) << report.describe();
   EXPECT_EQ(report.pushed, cfg.total_ids / cfg.producers * cfg.producers);
 }
@@ -36,6 +40,14 @@ TEST(LifoStress, BatchesAndDrainCapacity16) {
 
 TEST(LifoStress, BatchesAndDrainCapacity4EightThreads) {
   expect_clean({4, 4, 4, ids_per_case(1'500'000), true});
+}
+
+TEST(LifoStress, AdversarialScheduleCapacity2) {
+  expect_clean<YieldingWindow<4>>({2, 2, 2, ids_per_case(400'000), false});
+}
+
+TEST(LifoStress, AdversarialScheduleBatchesCapacity2) {
+  expect_clean<YieldingWindow<4>>({2, 2, 2, ids_per_case(600'000), true});
 }
 
 }  // namespace

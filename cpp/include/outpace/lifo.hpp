@@ -52,7 +52,15 @@ namespace outpace {
 // Tag width of the default stack: with a 32-bit index that fills the 64-bit head word.
 inline constexpr unsigned kLifoTagBits = 32;
 
-template <unsigned TagBits = kLifoTagBits>
+// Called by a popper between reading n.next and its CAS: the window in which ABA strikes.
+// Empty (and compiled away) in the real stack; the stress tests substitute one that
+// yields the CPU now and then, so that other threads run inside the window far more often
+// than preemption alone would make them.
+struct NoRaceWindow {
+  static void between_read_and_cas() noexcept {}
+};
+
+template <unsigned TagBits = kLifoTagBits, class Window = NoRaceWindow>
 class BasicLifo {
   static_assert(TagBits >= 1 && TagBits <= 32, "the tag shares a 64-bit word with a 32-bit index");
 
@@ -132,8 +140,8 @@ using Lifo = BasicLifo<>;
 
 // ---- implementation (a template, so that tests can instantiate other tag widths) ------
 
-template <unsigned TagBits>
-BasicLifo<TagBits>::BasicLifo(std::size_t capacity) : capacity_(capacity) {
+template <unsigned TagBits, class Window>
+BasicLifo<TagBits, Window>::BasicLifo(std::size_t capacity) : capacity_(capacity) {
   if (capacity < 1 || capacity > kMaxCapacity) {
     throw std::invalid_argument("capacity must be from 1 to " + std::to_string(kMaxCapacity) +
                                 " (got " + std::to_string(capacity) + ")");
@@ -148,8 +156,8 @@ BasicLifo<TagBits>::BasicLifo(std::size_t capacity) : capacity_(capacity) {
   // object over (thread start, a mutex, ...), so relaxed stores suffice here.
 }
 
-template <unsigned TagBits>
-std::uint32_t BasicLifo<TagBits>::pop_node(Head& head) noexcept {
+template <unsigned TagBits, class Window>
+std::uint32_t BasicLifo<TagBits, Window>::pop_node(Head& head) noexcept {
   // Acquire: the node's next was written by whoever pushed it, before its release CAS.
   std::uint64_t old_word = head.word.load(std::memory_order_acquire);
   for (;;) {
@@ -158,6 +166,7 @@ std::uint32_t BasicLifo<TagBits>::pop_node(Head& head) noexcept {
     // n may be concurrently popped and reused: the value read here is validated by the
     // CAS below (see the header comment), and the field is atomic so the read is no race.
     const std::uint32_t next = nodes_[n].next.load(std::memory_order_relaxed);
+    Window::between_read_and_cas();
     // Success acquires the node (its value); failure re-reads the head and its node.
     if (head.word.compare_exchange_weak(old_word, make_word(next, old_word), std::memory_order_acquire,
                                         std::memory_order_acquire)) {
@@ -166,8 +175,8 @@ std::uint32_t BasicLifo<TagBits>::pop_node(Head& head) noexcept {
   }
 }
 
-template <unsigned TagBits>
-void BasicLifo<TagBits>::push_node(Head& head, std::uint32_t n, bool track_depth) noexcept {
+template <unsigned TagBits, class Window>
+void BasicLifo<TagBits, Window>::push_node(Head& head, std::uint32_t n, bool track_depth) noexcept {
   Node& node = nodes_[n];
   // Acquire: the depth of the current top node is read below.
   std::uint64_t old_word = head.word.load(std::memory_order_acquire);
@@ -186,8 +195,8 @@ void BasicLifo<TagBits>::push_node(Head& head, std::uint32_t n, bool track_depth
   }
 }
 
-template <unsigned TagBits>
-std::size_t BasicLifo<TagBits>::pop_chain(Head& head, std::uint32_t* nodes, std::size_t max) noexcept {
+template <unsigned TagBits, class Window>
+std::size_t BasicLifo<TagBits, Window>::pop_chain(Head& head, std::uint32_t* nodes, std::size_t max) noexcept {
   std::uint64_t old_word = head.word.load(std::memory_order_acquire);
   for (;;) {
     std::uint32_t n = index_of(old_word);
@@ -199,6 +208,7 @@ std::size_t BasicLifo<TagBits>::pop_chain(Head& head, std::uint32_t* nodes, std:
       n = nodes_[n].next.load(std::memory_order_relaxed);
     }
     if (count == 0) return 0;
+    Window::between_read_and_cas();
     if (head.word.compare_exchange_weak(old_word, make_word(n, old_word), std::memory_order_acquire,
                                         std::memory_order_acquire)) {
       return count;
@@ -206,8 +216,8 @@ std::size_t BasicLifo<TagBits>::pop_chain(Head& head, std::uint32_t* nodes, std:
   }
 }
 
-template <unsigned TagBits>
-void BasicLifo<TagBits>::push_chain(Head& head, const std::uint32_t* nodes, std::size_t count,
+template <unsigned TagBits, class Window>
+void BasicLifo<TagBits, Window>::push_chain(Head& head, const std::uint32_t* nodes, std::size_t count,
                                     bool track_depth) noexcept {
   // nodes[0] becomes the top. The chain came from pop_chain, so its inner links are
   // already in place (the successful CAS there proved they were read right).
@@ -229,8 +239,8 @@ void BasicLifo<TagBits>::push_chain(Head& head, const std::uint32_t* nodes, std:
   }
 }
 
-template <unsigned TagBits>
-bool BasicLifo<TagBits>::push(std::uint64_t id) noexcept {
+template <unsigned TagBits, class Window>
+bool BasicLifo<TagBits, Window>::push(std::uint64_t id) noexcept {
   const std::uint32_t n = pop_node(free_);
   if (n == kNull) return false;
   nodes_[n].value = id;  // published by push_node's release
@@ -238,8 +248,8 @@ bool BasicLifo<TagBits>::push(std::uint64_t id) noexcept {
   return true;
 }
 
-template <unsigned TagBits>
-bool BasicLifo<TagBits>::pop(std::uint64_t& id) noexcept {
+template <unsigned TagBits, class Window>
+bool BasicLifo<TagBits, Window>::pop(std::uint64_t& id) noexcept {
   const std::uint32_t n = pop_node(used_);
   if (n == kNull) return false;
   id = nodes_[n].value;  // ordered by pop_node's acquire
@@ -247,8 +257,8 @@ bool BasicLifo<TagBits>::pop(std::uint64_t& id) noexcept {
   return true;
 }
 
-template <unsigned TagBits>
-std::size_t BasicLifo<TagBits>::push_many(const std::uint64_t* ids, std::size_t count) noexcept {
+template <unsigned TagBits, class Window>
+std::size_t BasicLifo<TagBits, Window>::push_many(const std::uint64_t* ids, std::size_t count) noexcept {
   std::uint32_t chain[kChunk];
   std::size_t done = 0;
   while (done < count) {
@@ -265,8 +275,8 @@ std::size_t BasicLifo<TagBits>::push_many(const std::uint64_t* ids, std::size_t 
   return done;
 }
 
-template <unsigned TagBits>
-std::size_t BasicLifo<TagBits>::pop_many(std::uint64_t* out, std::size_t max_count) noexcept {
+template <unsigned TagBits, class Window>
+std::size_t BasicLifo<TagBits, Window>::pop_many(std::uint64_t* out, std::size_t max_count) noexcept {
   std::uint32_t chain[kChunk];
   std::size_t done = 0;
   while (done < max_count) {
@@ -283,8 +293,8 @@ std::size_t BasicLifo<TagBits>::pop_many(std::uint64_t* out, std::size_t max_cou
   return done;
 }
 
-template <unsigned TagBits>
-std::size_t BasicLifo<TagBits>::drain(std::uint64_t* out) noexcept {
+template <unsigned TagBits, class Window>
+std::size_t BasicLifo<TagBits, Window>::drain(std::uint64_t* out) noexcept {
   std::uint64_t old_word = used_.word.load(std::memory_order_relaxed);
   do {
     if (index_of(old_word) == kNull) return 0;
@@ -312,15 +322,15 @@ std::size_t BasicLifo<TagBits>::drain(std::uint64_t* out) noexcept {
   }
 }
 
-template <unsigned TagBits>
-std::vector<std::uint64_t> BasicLifo<TagBits>::drain() {
+template <unsigned TagBits, class Window>
+std::vector<std::uint64_t> BasicLifo<TagBits, Window>::drain() {
   std::vector<std::uint64_t> out(capacity_);
   out.resize(drain(out.data()));
   return out;
 }
 
-template <unsigned TagBits>
-std::size_t BasicLifo<TagBits>::size() const noexcept {
+template <unsigned TagBits, class Window>
+std::size_t BasicLifo<TagBits, Window>::size() const noexcept {
   const std::uint32_t top = index_of(used_.word.load(std::memory_order_acquire));
   if (top == kNull) return 0;
   const std::size_t depth = nodes_[top].depth.load(std::memory_order_relaxed);
