@@ -30,6 +30,11 @@ using IdArray = py::array_t<std::uint64_t, py::array::c_style>;
 // A Python integer (or NumPy integer) in [0, max]; ValueError naming the argument otherwise.
 std::uint64_t as_unsigned(py::handle value, const char* name,
                           std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) {
+  if (PyLong_CheckExact(value.ptr())) {  // the common case, without temporaries
+    const unsigned long long out = PyLong_AsUnsignedLongLong(value.ptr());
+    if (!(out == static_cast<unsigned long long>(-1) && PyErr_Occurred()) && out <= max) return out;
+    PyErr_Clear();  // negative or too large: the general path below says which
+  }
   if (PyBool_Check(value.ptr()) || !PyIndex_Check(value.ptr())) {
     throw py::type_error(std::string(name) + " must be an integer (got " +
                          std::string(py::str(py::type::of(value).attr("__name__"))) + ")");
