@@ -11,8 +11,9 @@
 // two idle cores, but not within 60 rounds in an optimised one on a busy machine.
 //
 // Labelled "aba" in CMake and left out of the ThreadSanitizer run (.ci/run): once the
-// stack is corrupt two threads can own one node, and ThreadSanitizer would rightly report
-// the race on its value; the point here is that the id accounting sees the corruption.
+// stack is corrupt two threads can own one node, and ThreadSanitizer rightly reports the
+// race on its value when it sees one (in 2 of 6 runs tried), which would make that run
+// flaky; the point here is that the id accounting sees the corruption every time.
 #include <gtest/gtest.h>
 
 #include <cstdio>
