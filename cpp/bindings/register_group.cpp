@@ -66,19 +66,7 @@ void register_group(py::module_& m) {
   py::enum_<ComplianceRegime>(m, "ComplianceRegime")
       .value("US", ComplianceRegime::US)
       .value("UK", ComplianceRegime::UK);
-  py::enum_<CallResult>(m, "CallResult")
-      .value("ANSWER", CallResult::Answer)
-      .value("ANSWERING_MACHINE", CallResult::AnsweringMachine)
-      .value("BUSY", CallResult::Busy)
-      .value("NO_ANSWER", CallResult::NoAnswer)
-      .value("INVALID_NUMBER", CallResult::InvalidNumber)
-      .value("VACANT", CallResult::Vacant)
-      .value("NO_CIRCUIT", CallResult::NoCircuit)
-      .value("REORDER", CallResult::Reorder)
-      .value("DECLINED", CallResult::Declined)
-      .value("NETWORK_FAILURE", CallResult::NetworkFailure)
-      .value("DROPPED", CallResult::Dropped)
-      .value("ABANDONED", CallResult::Abandoned);
+  // CallResult is registered by register_results (shared with the dialing buffer).
 
   py::class_<GroupSettings>(m, "GroupSettings")
       .def(py::init<>())
@@ -239,9 +227,9 @@ void register_group(py::module_& m) {
       .def("settings", &CampaignGroup::settings)
       .def("update_settings", &CampaignGroup::update_settings)
       .def("stop", [](CampaignGroup& g, double now) {
-        const std::vector<ReturnedRecord> recs = g.stop(now);
+        const std::vector<UndialedRecord> recs = g.stop(now);
         py::list out;
-        for (const ReturnedRecord& r : recs) out.append(py::make_tuple(r.record_id, static_cast<int>(r.origin)));
+        for (const UndialedRecord& r : recs) out.append(py::make_tuple(r.record_id, static_cast<int>(r.origin)));
         return out;
       })
       .def("stopped", &CampaignGroup::stopped);

@@ -375,7 +375,7 @@ void CampaignGroup::release_seized(Call& c, double now, std::vector<Action>& out
 void CampaignGroup::call_failed(std::int64_t call, double now, CallResult result, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
   const TimeAdvance advance = check_time(now, "call_failed");
-  if (static_cast<int>(result) >= static_cast<int>(CallResult::Count_)) {
+  if (!is_valid(result)) {
     throw std::invalid_argument("call_failed: result must be a CallResult");
   }
   Call& c = call_of(call, "call_failed");
@@ -523,11 +523,11 @@ void CampaignGroup::preview_skip(std::int64_t agent, double now) {
 
 // ---- stop, settings, metrics ----------------------------------------------------------
 
-std::vector<ReturnedRecord> CampaignGroup::stop(double now) {
+std::vector<UndialedRecord> CampaignGroup::stop(double now) {
   std::lock_guard<std::mutex> lock(mutex_);
   const TimeAdvance advance = check_time(now, "stop");
   stopped_ = true;
-  std::vector<ReturnedRecord> out;
+  std::vector<UndialedRecord> out;
   for (auto it = lifo_.rbegin(); it != lifo_.rend(); ++it) out.push_back({*it, RecordOrigin::Inserted});
   for (const auto& [record, origin] : list_) out.push_back({record, origin});
   lifo_.clear();

@@ -4,28 +4,8 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "outpace/call_result.hpp"
 
 namespace outpace {
-
-const char* to_string(CallResult r) {
-  switch (r) {
-    case CallResult::Answer: return "answer";
-    case CallResult::AnsweringMachine: return "answering_machine";
-    case CallResult::Busy: return "busy";
-    case CallResult::NoAnswer: return "no_answer";
-    case CallResult::InvalidNumber: return "invalid_number";
-    case CallResult::Vacant: return "vacant";
-    case CallResult::NoCircuit: return "no_circuit";
-    case CallResult::Reorder: return "reorder";
-    case CallResult::Declined: return "declined";
-    case CallResult::NetworkFailure: return "network_failure";
-    case CallResult::Dropped: return "dropped";
-    case CallResult::Abandoned: return "abandoned";
-    case CallResult::Count_: break;
-  }
-  return "unknown";
-}
 
 const char* to_string(DialingMode m) {
   switch (m) {

@@ -15,8 +15,18 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "source tree."
     ) from exc
 
-from outpace.actions import Action, Bridge, CallResult, Dial, Drop, Hold, Preview, RecordOrigin
+from outpace.actions import Action, Bridge, Dial, Drop, Hold, Preview, RecordOrigin
+from outpace.buffer import (
+    BufferCounts,
+    DialingBuffer,
+    Outcome,
+    PreviewAssignment,
+    RecordSource,
+    RecordToDial,
+    ReturnedRecord,
+)
 from outpace.group import CampaignGroup, Decision, Dialer, GroupMetrics
+from outpace.lifo import LifoBuffer
 from outpace.pacing import SafeCalls, largest_safe_calls, progressive_calls
 from outpace.queueing import (
     ErlangC,
@@ -29,21 +39,25 @@ from outpace.queueing import (
     erlang_d,
     max_arrival_rate,
 )
+from outpace.results import CallResult
 from outpace.scenario import Distribution, Scenario, Shift
 from outpace.settings import ComplianceRegime, DialingMode, Goal, GroupSettings
 from outpace.sim import Policy, SimulationResult, compare, simulate
+from outpace.treatments import Treatment, TreatmentAction, default_treatments
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Action",
     "Bridge",
+    "BufferCounts",
     "CallResult",
     "CampaignGroup",
     "ComplianceRegime",
     "Decision",
     "Dial",
     "Dialer",
+    "DialingBuffer",
     "DialingMode",
     "Distribution",
     "Drop",
@@ -52,18 +66,27 @@ __all__ = [
     "GroupMetrics",
     "GroupSettings",
     "Hold",
+    "LifoBuffer",
+    "Outcome",
     "Policy",
     "Preview",
+    "PreviewAssignment",
+    "QueueMetrics",
     "RecordOrigin",
+    "RecordSource",
+    "RecordToDial",
+    "ReturnedRecord",
     "SafeCalls",
     "Scenario",
     "Shift",
     "SimulationResult",
-    "QueueMetrics",
+    "Treatment",
+    "TreatmentAction",
     "__version__",
     "agents_for_abandon",
     "agents_for_service_level",
     "compare",
+    "default_treatments",
     "erlang_a",
     "erlang_b",
     "erlang_c",

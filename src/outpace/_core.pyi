@@ -4,10 +4,93 @@ Private compiled core of outpace; use the public outpace package instead.
 """
 from __future__ import annotations
 import collections.abc
+import enum
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['CallResult', 'CampaignGroup', 'ComplianceRegime', 'Dialer', 'DialingMode', 'Distribution', 'DistributionKind', 'GroupSettings', 'MAX_SERVERS', 'OptimizationGoal', 'Policy', 'PolicyKind', 'Scenario', 'Shift', 'adaptive_dial_level_step', 'agents_for_abandon', 'agents_for_service_level', 'erlang_a', 'erlang_a_array', 'erlang_b', 'erlang_b_array', 'erlang_c', 'erlang_c_array', 'erlang_d', 'erlang_d_array', 'largest_safe_calls', 'log_inverse_erlang_b', 'max_arrival_rate', 'progressive_calls', 'simulate']
+__all__: list[str] = ['CallResult', 'CampaignGroup', 'ComplianceRegime', 'Dialer', 'DialingBuffer', 'DialingMode', 'Distribution', 'DistributionKind', 'GroupSettings', 'LifoBuffer', 'MAX_SERVERS', 'OptimizationGoal', 'Policy', 'PolicyKind', 'RecordSource', 'Scenario', 'Shift', 'TreatmentAction', 'adaptive_dial_level_step', 'agents_for_abandon', 'agents_for_service_level', 'default_treatments', 'erlang_a', 'erlang_a_array', 'erlang_b', 'erlang_b_array', 'erlang_c', 'erlang_c_array', 'erlang_d', 'erlang_d_array', 'largest_safe_calls', 'log_inverse_erlang_b', 'max_arrival_rate', 'progressive_calls', 'simulate']
+class CallResult(enum.IntEnum):
+    """
+    How a dialed call ended, as the host reports it.
+    """
+    ABANDONED = 7
+    ANSWER = 0
+    ANSWERING_MACHINE = 1
+    BUSY = 2
+    DECLINED = 12
+    DROPPED = 6
+    FAX = 8
+    INVALID_NUMBER = 4
+    NETWORK_FAILURE = 5
+    NO_ANSWER = 3
+    NO_CIRCUIT = 10
+    REORDER = 11
+    VACANT = 9
+class LifoBuffer:
+    """
+    Bounded lock-free LIFO of record ids (uint64). Thread-safe; batch calls release the GIL.
+    """
+    def __init__(self, capacity: typing.Any) -> None:
+        ...
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def drain(self) -> numpy.typing.NDArray[numpy.uint64]:
+        ...
+    def pop(self) -> typing.Any:
+        ...
+    def pop_many(self, max_count: typing.Any) -> numpy.typing.NDArray[numpy.uint64]:
+        ...
+    def push(self, record_id: typing.Any) -> bool:
+        ...
+    def push_many(self, ids: typing.Any) -> int:
+        ...
+    @property
+    def capacity(self) -> int:
+        ...
+class RecordSource(enum.IntEnum):
+    """
+    Where a record waits, or waited.
+    """
+    CALLING_LIST = 1
+    LIFO_INSERT = 0
+    RETRY = 2
+class TreatmentAction(enum.IntEnum):
+    """
+    What a treatment does with a record.
+    """
+    CLOSE = 2
+    NEXT_NUMBER = 1
+    RETRY = 0
+class DialingBuffer:
+    """
+    Core of outpace.DialingBuffer; use that class instead.
+    """
+    def __init__(self, lifo_mode: bool, lifo_capacity: typing.Any, list_batch: typing.Any, refill_below: typing.Any, treatments: dict) -> None:
+        ...
+    def add_list_records(self, record_ids: typing.Any, phones: typing.Any) -> None:
+        ...
+    def counts(self) -> tuple[int, int, int, int, int, int, int]:
+        ...
+    def insert(self, record_id: typing.Any, phones: typing.Any) -> bool:
+        ...
+    def list_wanted(self, need: typing.Any = 0) -> int:
+        ...
+    def next(self, now: typing.SupportsFloat | typing.SupportsIndex, max_count: typing.Any) -> list:
+        ...
+    def preview_dial(self, agent_id: typing.Any) -> tuple:
+        ...
+    def preview_skip(self, agent_id: typing.Any) -> None:
+        ...
+    def pull_preview(self, agent_id: typing.Any, now: typing.SupportsFloat | typing.SupportsIndex) -> typing.Any:
+        ...
+    def push_preview(self, agent_ids: collections.abc.Iterable, now: typing.SupportsFloat | typing.SupportsIndex) -> list:
+        ...
+    def report(self, record_id: typing.Any, result: CallResult, now: typing.SupportsFloat | typing.SupportsIndex) -> tuple[TreatmentAction, float, int, int]:
+        ...
+    def stop(self) -> list:
+        ...
 class DialingMode:
     """
     Members:
@@ -154,81 +237,6 @@ class ComplianceRegime:
         ...
     @typing.overload
     def __ne__(self, other: ComplianceRegime) -> bool:
-        ...
-    @typing.overload
-    def __ne__(self, other: typing.Any) -> bool:
-        ...
-    def __repr__(self) -> str:
-        ...
-    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
-        ...
-    def __str__(self) -> str:
-        ...
-    @property
-    def name(self) -> str:
-        ...
-    @property
-    def value(self) -> int:
-        ...
-class CallResult:
-    """
-    Members:
-    
-      ANSWER
-    
-      ANSWERING_MACHINE
-    
-      BUSY
-    
-      NO_ANSWER
-    
-      INVALID_NUMBER
-    
-      VACANT
-    
-      NO_CIRCUIT
-    
-      REORDER
-    
-      DECLINED
-    
-      NETWORK_FAILURE
-    
-      DROPPED
-    
-      ABANDONED
-    """
-    ABANDONED: typing.ClassVar[CallResult]
-    ANSWER: typing.ClassVar[CallResult]
-    ANSWERING_MACHINE: typing.ClassVar[CallResult]
-    BUSY: typing.ClassVar[CallResult]
-    DECLINED: typing.ClassVar[CallResult]
-    DROPPED: typing.ClassVar[CallResult]
-    INVALID_NUMBER: typing.ClassVar[CallResult]
-    NETWORK_FAILURE: typing.ClassVar[CallResult]
-    NO_ANSWER: typing.ClassVar[CallResult]
-    NO_CIRCUIT: typing.ClassVar[CallResult]
-    REORDER: typing.ClassVar[CallResult]
-    VACANT: typing.ClassVar[CallResult]
-    __members__: typing.ClassVar[dict[str, CallResult]]
-    @typing.overload
-    def __eq__(self, other: CallResult) -> bool:
-        ...
-    @typing.overload
-    def __eq__(self, other: typing.Any) -> bool:
-        ...
-    def __getstate__(self) -> int:
-        ...
-    def __hash__(self) -> int:
-        ...
-    def __index__(self) -> int:
-        ...
-    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
-        ...
-    def __int__(self) -> int:
-        ...
-    @typing.overload
-    def __ne__(self, other: CallResult) -> bool:
         ...
     @typing.overload
     def __ne__(self, other: typing.Any) -> bool:
@@ -731,6 +739,8 @@ def adaptive_dial_level_step(level: typing.SupportsFloat | typing.SupportsIndex,
 def agents_for_abandon(arrival_rate: typing.SupportsFloat | typing.SupportsIndex, service_rate: typing.SupportsFloat | typing.SupportsIndex, tau: typing.SupportsFloat | typing.SupportsIndex, target: typing.SupportsFloat | typing.SupportsIndex) -> int:
     ...
 def agents_for_service_level(traffic: typing.SupportsFloat | typing.SupportsIndex, target: typing.SupportsFloat | typing.SupportsIndex, answer_within: typing.SupportsFloat | typing.SupportsIndex, service_time: typing.SupportsFloat | typing.SupportsIndex) -> int:
+    ...
+def default_treatments() -> dict:
     ...
 def erlang_a(servers: typing.SupportsInt | typing.SupportsIndex, arrival_rate: typing.SupportsFloat | typing.SupportsIndex, service_rate: typing.SupportsFloat | typing.SupportsIndex, patience_rate: typing.SupportsFloat | typing.SupportsIndex) -> tuple:
     ...

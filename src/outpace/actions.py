@@ -1,4 +1,4 @@
-"""What a campaign group asks the host to do, and how calls end."""
+"""What a campaign group asks the host to do."""
 
 from __future__ import annotations
 
@@ -6,24 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import Union
 
-__all__ = ["Action", "Bridge", "CallResult", "Dial", "Drop", "Hold", "Preview", "RecordOrigin"]
-
-
-class CallResult(str, enum.Enum):
-    """How a placed call ended, as the host reports it (``call_failed``)."""
-
-    ANSWER = "answer"
-    ANSWERING_MACHINE = "answering_machine"
-    BUSY = "busy"
-    NO_ANSWER = "no_answer"
-    INVALID_NUMBER = "invalid_number"
-    VACANT = "vacant"
-    NO_CIRCUIT = "no_circuit"
-    REORDER = "reorder"
-    DECLINED = "declined"
-    NETWORK_FAILURE = "network_failure"
-    DROPPED = "dropped"
-    ABANDONED = "abandoned"
+__all__ = ["Action", "Bridge", "Dial", "Drop", "Hold", "Preview", "RecordOrigin"]
 
 
 class RecordOrigin(str, enum.Enum):

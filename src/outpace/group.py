@@ -24,7 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from outpace import _core
-from outpace.actions import Action, Bridge, CallResult, Dial, Drop, Hold, Preview, RecordOrigin
+from outpace.actions import Action, Bridge, Dial, Drop, Hold, Preview, RecordOrigin
+from outpace.results import CallResult
 from outpace.settings import DialingMode, GroupSettings
 
 __all__ = ["CampaignGroup", "Decision", "Dialer", "GroupMetrics"]
@@ -149,12 +150,13 @@ class CampaignGroup:
 
     def call_failed(self, call_id: int, now: float, result: CallResult | str) -> list[Action]:
         """A placed call ended without a live answer (busy, no answer, ...)."""
-        try:
-            result = CallResult(result)
-        except ValueError:
-            allowed = ", ".join(r.value for r in CallResult)
-            raise ValueError(f"result must be one of {allowed} (got {result!r})") from None
-        return _actions(self._g.call_failed(call_id, now, _core.CallResult.__members__[result.name]))
+        if not isinstance(result, CallResult):
+            try:
+                result = CallResult[str(result).upper()]
+            except KeyError:
+                allowed = ", ".join(r.name.lower() for r in CallResult)
+                raise ValueError(f"result must be one of {allowed} (got {result!r})") from None
+        return _actions(self._g.call_failed(call_id, now, result))
 
     def call_ended(self, call_id: int, now: float) -> list[Action]:
         """The talk is over; the agent goes to wrap-up until agent_ready."""

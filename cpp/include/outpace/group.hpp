@@ -51,7 +51,7 @@ struct PacerSnapshot {
 // Where a record returned by stop() came from.
 enum class RecordOrigin : std::uint8_t { Inserted = 0, CallingList, Preview };
 
-struct ReturnedRecord {
+struct UndialedRecord {
   std::int64_t record_id;
   RecordOrigin origin;
 };
@@ -117,7 +117,7 @@ class CampaignGroup {
   void update_settings(const GroupSettings& settings);
   // Stop: every record not dialed, with where it came from. The group accepts no more
   // dials afterwards (events for calls already placed are still taken).
-  std::vector<ReturnedRecord> stop(double now);
+  std::vector<UndialedRecord> stop(double now);
   bool stopped() const;
 
  private:
