@@ -14,3 +14,4 @@ def validation_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"reference values not found at {path}")
     return path
+

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import outpace
+from validation_tables import capacity_table
 
 REL_TOL = 1e-10
 
@@ -66,22 +67,10 @@ def test_reference_rows_as_one_array_call(validation_dir: Path) -> None:
     np.testing.assert_allclose(q.p_abandon, want, rtol=REL_TOL, atol=0)
 
 
-def _pacing_table(validation_dir: Path) -> list[tuple[int, float, float]]:
-    text = (validation_dir / "pacing.md").read_text()
-    section = text.split("## Static capacity at 3% abandon")[1].split("##")[0]
-    rows = []
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[0].isdigit():
-            rows.append((int(cells[0]), float(cells[1]), float(cells[2])))
-    assert len(rows) == 5
-    return rows
-
-
 def test_static_capacity_table_of_the_2_second_rule(validation_dir: Path) -> None:
     """Largest answer load at 3% abandon, M/M/n+D with AHT 180 s, tau 2 s (pacing.md)."""
     mu = 1 / 180
-    for agents, load, busy in _pacing_table(validation_dir):
+    for agents, load, busy in capacity_table(validation_dir):
         lam = outpace.max_arrival_rate(agents, mu, 2.0, 0.03)
         assert lam / mu == pytest.approx(load, abs=0.0015)
         q = outpace.erlang_d(agents, lam, mu, 2.0)

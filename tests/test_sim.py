@@ -8,25 +8,15 @@ import numpy as np
 import pytest
 
 import outpace
+from validation_tables import capacity_table
 from outpace import Distribution, Scenario, simulate
 from outpace import _core
-
-
-def _capacity_table(validation_dir: Path) -> list[tuple[int, float, float]]:
-    text = (validation_dir / "pacing.md").read_text()
-    section = text.split("## Static capacity at 3% abandon")[1].split("##")[0]
-    rows = []
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[0].isdigit():
-            rows.append((int(cells[0]), float(cells[1]), float(cells[2])))
-    return rows
 
 
 @pytest.mark.parametrize("agents", [10, 20, 50])
 def test_poisson_answers_reproduce_the_mmn_d_table(validation_dir: Path, agents: int) -> None:
     """Live answers at the table's rate, exponential 180 s handling, tau 2 s: 3% abandon."""
-    (load, busy) = next((l, b) for n, l, b in _capacity_table(validation_dir) if n == agents)
+    (load, busy) = next((l, b) for n, l, b in capacity_table(validation_dir) if n == agents)
     sc = Scenario(
         agents=agents,
         days=60,

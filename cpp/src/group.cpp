@@ -392,6 +392,14 @@ void CampaignGroup::call_failed(std::int64_t call, double now, CallResult result
       release_seized(c, now, out);
       finish_call(call);
       return;
+    default:
+      end_answered(call, c, now, out);
+      return;
+  }
+}
+
+void CampaignGroup::end_answered(std::int64_t call, Call& c, double now, std::vector<Action>& out) {
+  switch (c.phase) {
     case CallPhase::Held:
       // The caller hung up (or the line failed) before an agent took the call.
       held_.erase(std::find(held_.begin(), held_.end(), call));
@@ -407,6 +415,8 @@ void CampaignGroup::call_failed(std::int64_t call, double now, CallResult result
     case CallPhase::Talking:
       end_talk(call, c, now);
       return;
+    case CallPhase::Dialing:
+      return;  // callers handle calls still dialing
   }
 }
 
@@ -425,19 +435,8 @@ void CampaignGroup::call_ended(std::int64_t call, double now, std::vector<Action
   switch (c.phase) {
     case CallPhase::Dialing:
       throw std::invalid_argument(describe("call_ended", "call was never answered (report call_failed):", call));
-    case CallPhase::Held:
-      held_.erase(std::find(held_.begin(), held_.end(), call));
-      abandon(call, c, now, out, false);
-      return;
-    case CallPhase::IvrWaiting:
-      ivr_waiting_.erase(std::find(ivr_waiting_.begin(), ivr_waiting_.end(), call));
-      finish_call(call);
-      return;
-    case CallPhase::Ivr:
-      finish_call(call);
-      return;
-    case CallPhase::Talking:
-      end_talk(call, c, now);
+    default:
+      end_answered(call, c, now, out);
       return;
   }
 }

@@ -159,6 +159,7 @@ class CampaignGroup {
   void abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop);
   void release_seized(Call& c, double now, std::vector<Action>& out);
   void end_talk(std::int64_t call, Call& c, double now);
+  void end_answered(std::int64_t call, Call& c, double now, std::vector<Action>& out);
   void steer_on_connect(double agent_wait, double distribution);
   void drop_expired(double now, std::vector<Action>& out);
   void release_stale(double now);
