@@ -11,8 +11,7 @@ time unit (``answer_within`` in units of ``service_time``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, Union
+from typing import Any, Generic, NamedTuple, TypeVar, Union, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -36,10 +35,11 @@ T = TypeVar("T", float, FloatArray)
 ArrayLike = Union[float, int, npt.ArrayLike]
 
 _SCALAR_TYPES = (int, float, np.integer, np.floating)
+# Plain Python numbers go straight to the core, which validates them itself.
+_PLAIN = frozenset((int, float))
 
 
-@dataclass(frozen=True)
-class QueueMetrics(Generic[T]):
+class QueueMetrics(NamedTuple, Generic[T]):
     """Steady-state measures of a queue with abandonment (Erlang A, M/M/n+D).
 
     Attributes:
@@ -55,8 +55,7 @@ class QueueMetrics(Generic[T]):
     occupancy: T
 
 
-@dataclass(frozen=True)
-class ErlangC(Generic[T]):
+class ErlangC(NamedTuple, Generic[T]):
     """Erlang C (M/M/n, infinite patience) measures.
 
     Attributes:
@@ -172,6 +171,11 @@ def erlang_c(
             so mean_wait is in units of the mean handling time).
         answer_within: the service-level threshold, in the unit of ``service_time``.
     """
+    if type(servers) is int and type(traffic) in _PLAIN and type(service_time) in _PLAIN and type(answer_within) in _PLAIN:
+        try:
+            return ErlangC(*_core.erlang_c(servers, cast(float, traffic), cast(float, service_time), cast(float, answer_within)))
+        except TypeError:  # an int beyond 64 bits: the checks below name it
+            pass
     if _is_scalar(servers, traffic, service_time, answer_within):
         values = _core.erlang_c(
             _servers_scalar(servers), _f(traffic), _f(service_time), _f(answer_within)
@@ -203,6 +207,11 @@ def erlang_a(
         service_rate: 1 / mean handling time, > 0.
         patience_rate: 1 / mean patience, >= 0 (0 means infinite patience: Erlang C).
     """
+    if type(servers) is int and type(arrival_rate) in _PLAIN and type(service_rate) in _PLAIN and type(patience_rate) in _PLAIN:
+        try:
+            return QueueMetrics(*_core.erlang_a(servers, cast(float, arrival_rate), cast(float, service_rate), cast(float, patience_rate)))
+        except TypeError:  # an int beyond 64 bits: the checks below name it
+            pass
     if _is_scalar(servers, arrival_rate, service_rate, patience_rate):
         return QueueMetrics(
             *_core.erlang_a(
@@ -232,6 +241,11 @@ def erlang_d(
         service_rate: 1 / mean handling time (talk + wrap-up), > 0.
         tau: the abandon timer, >= 0 (inf allowed).
     """
+    if type(servers) is int and type(arrival_rate) in _PLAIN and type(service_rate) in _PLAIN and type(tau) in _PLAIN:
+        try:
+            return QueueMetrics(*_core.erlang_d(servers, cast(float, arrival_rate), cast(float, service_rate), cast(float, tau)))
+        except TypeError:  # an int beyond 64 bits: the checks below name it
+            pass
     if _is_scalar(servers, arrival_rate, service_rate, tau):
         return QueueMetrics(
             *_core.erlang_d(_servers_scalar(servers), _f(arrival_rate), _f(service_rate), _f(tau))
