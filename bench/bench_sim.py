@@ -29,7 +29,8 @@ def test_outpace_simulator(benchmark: object, policy: str) -> None:
     result = benchmark.pedantic(outpace.simulate, args=(sc, policy), rounds=5, iterations=1)  # type: ignore[attr-defined]
     assert 0.74 < result.busy_factor < 0.99
     benchmark.extra_info["events"] = result.events  # type: ignore[attr-defined]
-    benchmark.extra_info["events_per_second"] = result.events / benchmark.stats.stats.median  # type: ignore[attr-defined]
+    if benchmark.stats is not None:  # type: ignore[attr-defined]  # None with --benchmark-disable
+        benchmark.extra_info["events_per_second"] = result.events / benchmark.stats.stats.median  # type: ignore[attr-defined]
 
 
 @pytest.mark.benchmark(group="simulator-100-agents")
@@ -38,4 +39,5 @@ def test_simpy_progressive(benchmark: object) -> None:
     busy = result["work"] / (100 * 8.0 * 3600 * DAYS / 2)
     assert 0.7 < busy < 0.8  # progressive: about 75%
     benchmark.extra_info["events"] = result["events"]  # type: ignore[attr-defined]
-    benchmark.extra_info["events_per_second"] = result["events"] / benchmark.stats.stats.median  # type: ignore[attr-defined]
+    if benchmark.stats is not None:  # type: ignore[attr-defined]
+        benchmark.extra_info["events_per_second"] = result["events"] / benchmark.stats.stats.median  # type: ignore[attr-defined]

@@ -369,10 +369,112 @@ void erlang_c(const std::int64_t* servers, const double* traffic, const double* 
   }
 }
 
+namespace {
+
+// Erlang A for four small groups at once (servers <= kRecursionMax, y < x + 1): the same
+// Kummer series and inverse recursion as erlang_a_unchecked, in lock step, so the four
+// dependency chains overlap in the processor instead of waiting on each other. Returns
+// false (nothing written) when any of the four needs the general path.
+bool erlang_a_small4(const std::int64_t* n, const double* lam, const double* mu, const double* theta,
+                     QueueMetrics* out) {
+  constexpr int W = 4;
+  double x[W], y[W], term[W], sum[W], moment[W], inv[W], step[W];
+  std::int64_t top = 0;
+  for (int j = 0; j < W; ++j) {
+    if (n[j] > kRecursionMax || !(lam[j] > 0.0) || !(theta[j] > 0.0)) return false;
+    x[j] = static_cast<double>(n[j]) * mu[j] / theta[j];
+    y[j] = lam[j] / theta[j];
+    if (!(y[j] < x[j] + 1.0) || !std::isfinite(x[j]) || x[j] >= 1e30 || !(y[j] > 0.0)) return false;
+    term[j] = 1.0;
+    sum[j] = moment[j] = 0.0;
+    inv[j] = 1.0;
+    step[j] = mu[j] / lam[j];  // 1 / traffic
+    top = std::max(top, n[j]);
+  }
+  // Inverse Erlang B recursion; values stay below 1e280 for these sizes unless traffic is
+  // tiny, which the general path handles (checked after).
+  for (std::int64_t k = 1; k <= top; ++k) {
+    const double dk = static_cast<double>(k);
+    for (int j = 0; j < W; ++j) {
+      const double next = 1.0 + dk * step[j] * inv[j];
+      inv[j] = k <= n[j] ? next : inv[j];
+    }
+  }
+  for (int j = 0; j < W; ++j) {
+    if (!(inv[j] < 1e280)) return false;
+  }
+  // Kummer series in blocks of 8 terms (see special::kummer_series), until all four are done.
+  bool done[W] = {false, false, false, false};
+  int remaining = W;
+  double y8[W];
+  for (int j = 0; j < W; ++j) {
+    double p = y[j] * y[j];
+    p *= p;
+    y8[j] = p * p;
+  }
+  for (int k = 0; remaining > 0 && k < 1'000'000; k += 8) {
+    // Lanes innermost: each step is four independent operations.
+    double m[W], nn[W], v[W];
+    for (int j = 0; j < W; ++j) {
+      m[j] = 1.0;
+      nn[j] = 1.0;
+      v[j] = 0.0;
+    }
+    for (int i = 7; i >= 1; --i) {
+      for (int j = 0; j < W; ++j) {
+        v[j] = y[j] * (nn[j] + v[j]);
+        m[j] *= x[j] + (k + i);
+        nn[j] = m[j] + y[j] * nn[j];
+      }
+    }
+    for (int j = 0; j < W; ++j) {
+      const double last = x[j] + (k + 8);
+      const double inv_full = 1.0 / (m[j] * last);
+      const double share = done[j] ? 0.0 : term[j] * last * inv_full;
+      sum[j] += nn[j] * share;
+      moment[j] += (k * nn[j] + v[j]) * share;
+      term[j] *= y8[j] * inv_full;
+      const double next = x[j] + (k + 8) + 1;
+      const double gap = next - y[j];
+      const bool finished = gap > 0.0 && term[j] * next <= 1e-17 * (1.0 + sum[j]) * gap &&
+                            term[j] * next * ((k + 8) * gap + next) <= 1e-17 * moment[j] * gap * gap;
+      if (finished && !done[j]) {
+        done[j] = true;
+        --remaining;
+      }
+    }
+  }
+  for (int j = 0; j < W; ++j) {
+    const double nmu = static_cast<double>(n[j]) * mu[j];
+    const double p_wait = sum[j] / (inv[j] + sum[j] - 1.0);
+    const double p_abandon = moment[j] / (y[j] * sum[j]) * p_wait;
+    out[j] = {p_wait, p_abandon, p_abandon / theta[j], std::min(1.0, lam[j] * (1.0 - p_abandon) / nmu)};
+  }
+  return true;
+}
+
+}  // namespace
+
 void erlang_a(const std::int64_t* servers, const double* arrival_rate,
               const double* service_rate, const double* patience_rate, QueueMetrics* out,
               std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i) {
+  std::size_t i = 0;
+  // Small groups four at a time after validating them (the common case of staffing grids).
+  for (; i + 4 <= count; i += 4) {
+    for (std::size_t j = i; j < i + 4; ++j) {
+      const auto at = static_cast<std::ptrdiff_t>(j);
+      check_servers(servers[j], at);
+      check_non_negative(arrival_rate[j], "arrival_rate", at);
+      check_positive(service_rate[j], "service_rate", at);
+      check_non_negative(patience_rate[j], "patience_rate", at);
+    }
+    if (!erlang_a_small4(servers + i, arrival_rate + i, service_rate + i, patience_rate + i, out + i)) {
+      for (std::size_t j = i; j < i + 4; ++j) {
+        out[j] = erlang_a_unchecked(servers[j], arrival_rate[j], service_rate[j], patience_rate[j]);
+      }
+    }
+  }
+  for (; i < count; ++i) {
     const auto at = static_cast<std::ptrdiff_t>(i);
     check_servers(servers[i], at);
     check_non_negative(arrival_rate[i], "arrival_rate", at);
