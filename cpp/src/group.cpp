@@ -98,8 +98,9 @@ void CampaignGroup::finish_call(std::int64_t call_id) { calls_.erase(call_id); }
 std::optional<std::size_t> CampaignGroup::longest_idle() const {
   std::optional<std::size_t> best;
   double since = 0.0;
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    if (pool_.get(i).state == AgentState::Ready && (!best || agents_[i].idle_since < since)) {
+  const std::size_t n_agents = std::min(agents_.size(), pool_.size());
+  for (std::size_t i = 0; i < n_agents; ++i) {
+    if (pool_.state_in_range(i) == AgentState::Ready && (!best || agents_[i].idle_since < since)) {
       best = i;
       since = agents_[i].idle_since;
     }
@@ -147,7 +148,6 @@ void CampaignGroup::serve_held(double now, std::vector<Action>& out) {
 }
 
 void CampaignGroup::abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop) {
-  (void)c;
   compliance_.abandoned(now);
   ++totals_.abandoned;
   if (drop) out.push_back({ActionKind::Drop, id, c.record, -1});
@@ -217,7 +217,7 @@ void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Acti
 }
 
 void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<Action>& out) {
-  (void)out;
+  (void)out;  // nothing follows an agent leaving today; the contract returns actions all the same
   std::lock_guard<std::mutex> lock(mutex_);
   const TimeAdvance advance = check_time(now, "agent_not_ready");
   const std::size_t slot = slot_of(agent, "agent_not_ready");

@@ -28,10 +28,9 @@ void CampaignGroup::steer_on_answer(double now, bool abandoned) {
   if (settings_.goal != OptimizationGoal::AbandonRate) return;
   // Abandon budget: each live answer earns eta * goal, each abandon costs eta, so theta
   // settles where abandons / answers = goal. The goal is the target (5/6 of the limit, a
-  // margin) less today's overspend, repaid over about the next hour of answers.
+  // margin) less four times any overspend of the compliance window, so an overspent
+  // window is paid back quickly.
   const double aim = settings_.goal_value / 100.0 * (5.0 / 6.0);
-  const double live_today = static_cast<double>(compliance_.live_answers());
-  (void)live_today;
   const double over = compliance_.window_rate(now) - aim;
   double goal = aim;
   if (over > 0.0) goal = std::max(0.0, aim - 4.0 * over);
@@ -92,8 +91,9 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
   std::int64_t ready = 0, reserved = 0, present = 0;
   talk_elapsed_.clear();
   wrap_elapsed_.clear();
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    const AgentState st = pool_.get(i).state;
+  const std::size_t n_agents = std::min(agents_.size(), pool_.size());
+  for (std::size_t i = 0; i < n_agents; ++i) {
+    const AgentState st = pool_.state_in_range(i);
     const Agent& a = agents_[i];
     if (st == AgentState::Ready) ++ready;
     if (st == AgentState::Reserved && a.preview_record < 0) ++reserved;

@@ -74,7 +74,7 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
   const bool answer_shape = v[0] != versions_[0] || v[1] != versions_[1];
   bool work_shape = v[2] != versions_[2] || v[3] != versions_[3] || tau != tau_ ||
                     stats.ignore_longer_than != ignore_longer_than_;
-  const bool hit_changed = std::fabs(h - hit_) > 0.005 * h;
+  const bool hit_changed = std::fabs(h - hit_) > 0.02 * h;  // 2%: ring tables are cheap, not free
   if (!answer_shape && !work_shape && !hit_changed) return;
   std::copy(v, v + 4, versions_);
   tau_ = tau;
@@ -178,8 +178,9 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
   // row-interleaved tables: one row per item, one load per horizon.
   double a_mean[K] = {}, a_var[K] = {}, v_mean[K] = {}, v_var[K] = {};
   const std::size_t ring_rows = ring_rows_.size() / K;
+  const double per_row = 1.0 / ring_step_;
   for (std::size_t i = 0; i < s.ringing; ++i) {
-    const auto row = static_cast<std::size_t>(std::max(s.ring_elapsed[i], 0.0) / ring_step_);
+    const auto row = static_cast<std::size_t>(std::max(s.ring_elapsed[i], 0.0) * per_row);
     if (row >= ring_rows) continue;
     const double* r = &ring_rows_[row * K];
     for (int k = 0; k < K; ++k) {

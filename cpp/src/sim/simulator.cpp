@@ -26,9 +26,14 @@ struct Event {
   std::int64_t id;
   std::int64_t aux;
 };
+// Earliest first; at the same instant the pacing decision comes before other events (an
+// outcome at exactly t is seen by the decision at t + tick, as in the reference model).
 struct Later {
   bool operator()(const Event& a, const Event& b) const {
-    return a.t > b.t || (a.t == b.t && a.seq > b.seq);
+    if (a.t != b.t) return a.t > b.t;
+    const bool a_tick = a.kind == Ev::Tick, b_tick = b.kind == Ev::Tick;
+    if (a_tick != b_tick) return b_tick;
+    return a.seq > b.seq;
   }
 };
 
@@ -109,22 +114,29 @@ class Run {
       push(t0 + end, Ev::Away, a);
       result_.days[static_cast<std::size_t>(d)].staffed += staffed;
     }
-    const auto ticks = static_cast<std::int64_t>(std::floor(sc_.day_length / sc_.tick));
-    for (std::int64_t k = 1; k <= ticks; ++k) push(t0 + static_cast<double>(k) * sc_.tick, Ev::Tick, 0, k == 1);
-    if (sc_.inbound_per_hour > 0.0) {
-      std::exponential_distribution<double> gap(sc_.inbound_per_hour / 3600.0);
-      for (double t = t0 + gap(rng_); t < t0 + sc_.day_length; t += gap(rng_)) push(t, Ev::Inbound);
-    }
-    if (pol_.kind == Policy::Kind::PoissonAnswers) {
-      std::exponential_distribution<double> gap(pol_.answer_rate);
-      for (double t = t0 + gap(rng_); t < t0 + sc_.day_length; t += gap(rng_)) push(t, Ev::Arrival);
-    }
+    // Ticks and arrivals are chained (each schedules the next) so the event queue holds
+    // only what is pending, not a whole run of ticks.
+    push(t0 + sc_.tick, Ev::Tick, d, 1);
+    if (sc_.inbound_per_hour > 0.0) chain_arrival(Ev::Inbound, t0, d, sc_.inbound_per_hour / 3600.0);
+    if (pol_.kind == Policy::Kind::PoissonAnswers) chain_arrival(Ev::Arrival, t0, d, pol_.answer_rate);
+  }
+
+  // The next arrival of a Poisson stream after `from`, if it falls within day d.
+  void chain_arrival(Ev kind, double from, std::int64_t d, double rate) {
+    std::exponential_distribution<double> gap(rate);
+    const double t = from + gap(rng_);
+    if (t < static_cast<double>(d) * kDay + sc_.day_length) push(t, kind, d);
   }
 
   void handle(const Event& e) {
     actions_.clear();
     switch (e.kind) {
-      case Ev::Tick: on_tick(); break;
+      case Ev::Tick: {
+        on_tick();
+        const auto ticks = static_cast<std::int64_t>(std::floor(sc_.day_length / sc_.tick));
+        if (e.aux < ticks) push(static_cast<double>(e.id) * kDay + static_cast<double>(e.aux + 1) * sc_.tick, Ev::Tick, e.id, e.aux + 1);
+        break;
+      }
       case Ev::Outcome: on_outcome(e.id, static_cast<Outcome>(e.aux)); break;
       case Ev::TalkEnd:
         ++result_.events;
@@ -151,9 +163,13 @@ class Run {
         }
         break;
       }
-      case Ev::Inbound: on_inbound(); break;
+      case Ev::Inbound:
+        on_inbound();
+        chain_arrival(Ev::Inbound, now_, e.id, sc_.inbound_per_hour / 3600.0);
+        break;
       case Ev::Arrival:
         group_.place(1, now_, actions_);
+        chain_arrival(Ev::Arrival, now_, e.id, pol_.answer_rate);
         break;
       case Ev::PreviewDial:
         group_.preview_dial(e.id, now_, actions_);
