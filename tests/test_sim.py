@@ -140,3 +140,8 @@ def test_unknown_policy_is_refused() -> None:
         simulate(Scenario(agents=2), "turbo")
     with pytest.raises(ValueError, match="ratio"):
         simulate(Scenario(agents=2), "ratio:-1")
+
+
+def test_example_scenario_file_states_the_defaults() -> None:
+    path = Path(__file__).resolve().parents[1] / "examples" / "reference-campaign.toml"
+    assert Scenario.from_toml(path) == Scenario()

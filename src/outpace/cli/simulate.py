@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
         description=(
             "Simulate a campaign with the kernel's pacer and report abandon rate, busy factor, "
             "agent wait, connects per agent-hour and dials, with a plot over the day. With no "
-            "arguments: 50 agents, predictive at 3%% abandon, one 8-hour day of the reference "
+            "arguments: 50 agents, predictive at 3% abandon, one 8-hour day of the reference "
             "campaign (shared/validation/pacing.md)."
         ),
     )
