@@ -145,3 +145,12 @@ def test_unknown_policy_is_refused() -> None:
 def test_example_scenario_file_states_the_defaults() -> None:
     path = Path(__file__).resolve().parents[1] / "examples" / "reference-campaign.toml"
     assert Scenario.from_toml(path) == Scenario()
+
+
+def test_adaptive_dial_level_lands_near_its_row() -> None:
+    # pacing.md: 20 agents, defaults: 3.23% abandon, 75.6% busy, 59 of 60 days over 3%.
+    r = simulate(Scenario(agents=20, days=10), "adaptive", seeds=2, workers=2)
+    assert 0.029 <= r.abandon_rate <= 0.035
+    assert r.busy_factor == pytest.approx(0.756, abs=0.01)
+    daily = r.days["abandoned"] / r.days["live_answers"]
+    assert (daily > 0.03).mean() >= 0.8

@@ -3,6 +3,7 @@
 #include "outpace/sim/simulator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <queue>
@@ -206,11 +207,22 @@ class Run {
   }
 
   // VICIdial's adaptive dial level (shared/validation/pacing.md): 15 one-second samples,
-  // a new level every 15 s, forced to 1.0 while today's drops exceed the limit.
+  // a new level every 15 s; halved when over 20 calls in the last minute dropped more than
+  // half; forced to 1.0 while today's drops exceed the limit (after 50 calls). Like
+  // VICIdial's dialer it sizes lines on the agents ready or in a call and counts the calls
+  // connected to agents among the calls in progress: round(level x (ready + talking)) -
+  // (ringing + waiting + talking), which is Progressive at level 1.
   std::int64_t adaptive(const CampaignGroup::Counts& c, std::int64_t logged_in) {
-    const std::int64_t tally = c.ready;
-    samples_.push_back({static_cast<double>(tally), static_cast<double>(c.held), static_cast<double>(logged_in)});
+    samples_.push_back({static_cast<double>(c.ready), static_cast<double>(c.held), static_cast<double>(logged_in)});
     if (samples_.size() > 15) samples_.pop_front();
+    const DayResult& d = day();
+    if (now_ >= minute_mark_ + 60.0) {  // drop statistics, recomputed every minute
+      minute_dials_ = d.dials - minute_start_[0];
+      minute_drops_ = d.abandoned - minute_start_[1];
+      minute_live_ = d.live_answers - minute_start_[2];
+      minute_start_ = {d.dials, d.abandoned, d.live_answers};
+      minute_mark_ = now_;
+    }
     if (++since_adapt_ >= 15) {
       since_adapt_ = 0;
       double r = 0, w = 0, n = 0;
@@ -221,14 +233,14 @@ class Run {
       }
       const double k = static_cast<double>(samples_.size());
       level_ = adaptive_dial_level_step(level_, (r - w) / k, n / k, pol_.diff_target, pol_.intensity, pol_.max_level);
-      const DayResult& d = day();
-      if (d.live_answers > 50 &&
+      if (minute_dials_ > 20 && minute_live_ > 0 && 2 * minute_drops_ > minute_live_) level_ = std::max(1.0, level_ / 2.0);
+      if (d.dials > 50 && d.live_answers > 0 &&
           100.0 * static_cast<double>(d.abandoned) / static_cast<double>(d.live_answers) > pol_.drop_limit) {
         level_ = 1.0;  // ADAPT_HARD_LIMIT
       }
     }
-    const auto goal = static_cast<std::int64_t>(std::llround(level_ * static_cast<double>(tally)));
-    return goal - c.dialing;
+    const auto goal = static_cast<std::int64_t>(std::llround(level_ * static_cast<double>(c.ready + c.talking)));
+    return goal - c.dialing - c.held - c.talking;
   }
 
   void on_outcome(std::int64_t call, Outcome o) {
@@ -406,6 +418,9 @@ class Run {
   std::deque<std::array<double, 3>> samples_;
   int since_adapt_ = 0;
   double level_ = 1.0;
+  double minute_mark_ = 0.0;
+  std::array<std::int64_t, 3> minute_start_{0, 0, 0};  // day's dials, drops, live answers a minute ago
+  std::int64_t minute_dials_ = 0, minute_drops_ = 0, minute_live_ = 0;
   SimResult result_;
 };
 
