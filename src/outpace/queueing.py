@@ -35,8 +35,9 @@ T = TypeVar("T", float, FloatArray)
 ArrayLike = Union[float, int, npt.ArrayLike]
 
 _SCALAR_TYPES = (int, float, np.integer, np.floating)
-# Plain Python numbers go straight to the core, which validates them itself.
-_PLAIN = frozenset((int, float))
+# Plain numbers (and NumPy's scalar types) go straight to the core, which validates them.
+_INTS = frozenset((int, np.int64, np.int32, np.intp))
+_PLAIN = frozenset((int, float, np.float64, np.float32, np.int64, np.int32, np.intp))
 
 
 class QueueMetrics(NamedTuple, Generic[T]):
@@ -148,6 +149,11 @@ def erlang_b(servers: ArrayLike, traffic: ArrayLike) -> Any:
         The probability that an arriving call finds every server busy; a float for
         scalar input, an array of the broadcast shape otherwise.
     """
+    if type(servers) in _INTS and type(traffic) in _PLAIN:
+        try:
+            return _core.erlang_b(cast(int, servers), cast(float, traffic))
+        except TypeError:  # an int beyond 64 bits: the checks below name it
+            pass
     if _is_scalar(servers, traffic):
         return _core.erlang_b(_servers_scalar(servers), _f(traffic))
     shape, out = _call_array(_core.erlang_b_array, ("servers", "traffic"), (servers, traffic))
@@ -171,9 +177,9 @@ def erlang_c(
             so mean_wait is in units of the mean handling time).
         answer_within: the service-level threshold, in the unit of ``service_time``.
     """
-    if type(servers) is int and type(traffic) in _PLAIN and type(service_time) in _PLAIN and type(answer_within) in _PLAIN:
+    if type(servers) in _INTS and type(traffic) in _PLAIN and type(service_time) in _PLAIN and type(answer_within) in _PLAIN:
         try:
-            return ErlangC(*_core.erlang_c(servers, cast(float, traffic), cast(float, service_time), cast(float, answer_within)))
+            return ErlangC(*_core.erlang_c(cast(int, servers), cast(float, traffic), cast(float, service_time), cast(float, answer_within)))
         except TypeError:  # an int beyond 64 bits: the checks below name it
             pass
     if _is_scalar(servers, traffic, service_time, answer_within):
@@ -207,9 +213,9 @@ def erlang_a(
         service_rate: 1 / mean handling time, > 0.
         patience_rate: 1 / mean patience, >= 0 (0 means infinite patience: Erlang C).
     """
-    if type(servers) is int and type(arrival_rate) in _PLAIN and type(service_rate) in _PLAIN and type(patience_rate) in _PLAIN:
+    if type(servers) in _INTS and type(arrival_rate) in _PLAIN and type(service_rate) in _PLAIN and type(patience_rate) in _PLAIN:
         try:
-            return QueueMetrics(*_core.erlang_a(servers, cast(float, arrival_rate), cast(float, service_rate), cast(float, patience_rate)))
+            return QueueMetrics(*_core.erlang_a(cast(int, servers), cast(float, arrival_rate), cast(float, service_rate), cast(float, patience_rate)))
         except TypeError:  # an int beyond 64 bits: the checks below name it
             pass
     if _is_scalar(servers, arrival_rate, service_rate, patience_rate):
@@ -241,9 +247,9 @@ def erlang_d(
         service_rate: 1 / mean handling time (talk + wrap-up), > 0.
         tau: the abandon timer, >= 0 (inf allowed).
     """
-    if type(servers) is int and type(arrival_rate) in _PLAIN and type(service_rate) in _PLAIN and type(tau) in _PLAIN:
+    if type(servers) in _INTS and type(arrival_rate) in _PLAIN and type(service_rate) in _PLAIN and type(tau) in _PLAIN:
         try:
-            return QueueMetrics(*_core.erlang_d(servers, cast(float, arrival_rate), cast(float, service_rate), cast(float, tau)))
+            return QueueMetrics(*_core.erlang_d(cast(int, servers), cast(float, arrival_rate), cast(float, service_rate), cast(float, tau)))
         except TypeError:  # an int beyond 64 bits: the checks below name it
             pass
     if _is_scalar(servers, arrival_rate, service_rate, tau):
