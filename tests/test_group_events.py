@@ -196,3 +196,16 @@ def test_dialer_ticks_many_groups() -> None:
         assert records == [i * 100 + j for j in range(2 if i % 2 == 0 else 1)]
     arr = d.tick(2.0)
     assert arr.dtype.names == ("group", "kind", "call_id", "record_id", "agent_id") and len(arr) == 0
+
+
+def test_a_record_waiting_twice_is_refused() -> None:
+    g = CampaignGroup(GroupSettings(mode="progressive"))
+    g.add_records([1, 2])
+    with pytest.raises(ValueError, match="already waiting"):
+        g.insert_record(2, 0.0)
+    with pytest.raises(ValueError, match=r"record_ids\[1\] = 3 is already waiting"):
+        g.add_records([3, 3])
+    assert g.metrics().records_waiting == 2  # the refused batch added nothing
+    g.agent_ready(1, 0.0)
+    assert g.tick(1.0) == [Dial(1, 1, None)]
+    g.insert_record(1, 2.0)  # dialed already: it may come back (a new attempt)

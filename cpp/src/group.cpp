@@ -6,6 +6,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
 #include "outpace/group.hpp"
 
@@ -257,6 +258,11 @@ void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<
 void CampaignGroup::insert_record(std::int64_t record, double now) {
   std::lock_guard<std::mutex> lock(mutex_);
   const TimeAdvance advance = check_time(now, "insert_record");
+  // A record waiting twice would be dialed twice.
+  if (waiting_ids_.count(record) != 0) {
+    throw std::invalid_argument(describe("insert_record", "record is already waiting to be dialed:", record));
+  }
+  waiting_ids_.insert(record);
   if (settings_.lifo) {
     lifo_.push_back(record);
   } else {
@@ -266,7 +272,20 @@ void CampaignGroup::insert_record(std::int64_t record, double now) {
 
 void CampaignGroup::add_records(const std::int64_t* records, std::size_t count) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (std::size_t i = 0; i < count; ++i) list_.emplace_back(records[i], RecordOrigin::CallingList);
+  // Check the whole batch first, so that a refused batch adds nothing.
+  std::unordered_set<std::int64_t> batch;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (waiting_ids_.count(records[i]) != 0 || !batch.insert(records[i]).second) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "add_records: record_ids[%zu] = %lld is already waiting to be dialed", i,
+                    static_cast<long long>(records[i]));
+      throw std::invalid_argument(buf);
+    }
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    waiting_ids_.insert(records[i]);
+    list_.emplace_back(records[i], RecordOrigin::CallingList);
+  }
 }
 
 void CampaignGroup::set_endless_records(bool endless) {
@@ -503,6 +522,7 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
   ++stats_.dials;
   a.reserved_at = now;
   out.push_back({ActionKind::Dial, a.preview_call, a.preview_record, a.id});
+  waiting_ids_.erase(a.preview_record);
   a.preview_record = -1;
   a.preview_call = -1;
 }
@@ -531,6 +551,7 @@ std::vector<UndialedRecord> CampaignGroup::stop(double now) {
   for (const auto& [record, origin] : list_) out.push_back({record, origin});
   lifo_.clear();
   list_.clear();
+  waiting_ids_.clear();
   for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
     Agent& a = agents_[slot];
     if (a.preview_record >= 0) {

@@ -223,6 +223,7 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
     ++totals_.dials;
     ++stats_.dials;
     out.push_back({ActionKind::Dial, id, rec->first, agent_id});
+    if (!waiting_ids_.empty()) waiting_ids_.erase(rec->first);
   }
 }
 

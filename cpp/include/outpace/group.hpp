@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "outpace/call_result.hpp"
@@ -194,6 +195,7 @@ class CampaignGroup {
   std::deque<std::int64_t> ivr_waiting_;
   std::vector<std::int64_t> lifo_;     // inserted records, newest at the back (LIFO mode)
   std::deque<std::pair<std::int64_t, RecordOrigin>> list_;
+  std::unordered_set<std::int64_t> waiting_ids_;  // records not dialed yet (queued or previewed)
   bool endless_ = false;
   std::int64_t next_generated_record_ = 1;
   std::int64_t next_call_ = 1;

@@ -1,0 +1,75 @@
+"""Random event sequences, valid and not: the group answers each with actions or a
+ValueError, never crashes, and its books always balance."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from outpace import CampaignGroup, Dial, GroupSettings
+
+MODES = ["predictive", "predictive_seizing", "progressive", "progressive_seizing", "push_preview", "pull_preview"]
+
+events = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["ready", "not_ready", "tick", "answered", "machine", "failed", "ended", "pull", "preview_dial", "preview_skip", "insert", "place"]
+        ),
+        st.integers(min_value=-2, max_value=12),  # agent or call id (some unknown)
+        st.floats(min_value=-1.0, max_value=30.0),  # time step (some negative)
+    ),
+    max_size=120,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mode=st.sampled_from(MODES), seq=events, lifo=st.booleans())
+def test_random_events_never_break_the_group(mode: str, seq: list[tuple[str, int, float]], lifo: bool) -> None:
+    g = CampaignGroup(GroupSettings(mode=mode, history_length=5, lifo=lifo, seize_timeout=20.0))  # type: ignore[arg-type]
+    g.add_records(range(1000, 1400))
+    now = 0.0
+    dialed: list[int] = []
+    for kind, ident, step in seq:
+        now_try = now + step
+        try:
+            if kind == "ready":
+                out = g.agent_ready(ident, now_try)
+            elif kind == "not_ready":
+                out = g.agent_not_ready(ident, now_try)
+            elif kind == "tick":
+                out = g.tick(now_try)
+            elif kind == "answered":
+                out = g.call_answered(dialed[ident % len(dialed)] if dialed else ident, now_try)
+            elif kind == "machine":
+                out = g.call_answered(ident, now_try, live=False)
+            elif kind == "failed":
+                out = g.call_failed(dialed[ident % len(dialed)] if dialed else ident, now_try, "busy")
+            elif kind == "ended":
+                out = g.call_ended(ident, now_try)
+            elif kind == "pull":
+                p = g.pull(ident, now_try)
+                out = [p] if p else []
+            elif kind == "preview_dial":
+                out = g.preview_dial(ident, now_try)
+            elif kind == "preview_skip":
+                g.preview_skip(ident, now_try)
+                out = []
+            elif kind == "insert":
+                g.insert_record(5000 + ident, now_try)
+                out = []
+            else:
+                out = g.place(ident % 3, now_try)
+        except ValueError:
+            continue  # refused: the group must be unchanged, checked by the books below
+        now = max(now, now_try)
+        dialed += [a.call_id for a in out if isinstance(a, Dial)]
+        m = g.metrics()
+        # Every dial is accounted for exactly once.
+        finished = m.connects + m.failed + m.machines + m.abandoned
+        assert m.dials == finished + m.calls_dialing + m.calls_held + m.calls_in_ivr, m
+        assert m.agents_talking <= m.connects
+        assert 0.0 <= m.busy_factor <= 1.0
+        assert m.abandoned <= m.live_answers
+    # Stopping returns what was not dialed; nothing is returned twice.
+    returned = [r for r, _ in g.stop(now + 1)]
+    assert len(returned) == len(set(returned))
