@@ -200,27 +200,26 @@ std::optional<Dial> DialingBuffer::pull_preview(std::uint64_t agent_id, double n
   return Dial{r->id, r->phone, r->source};
 }
 
-Dial DialingBuffer::preview_dial(std::uint64_t agent_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+DialingBuffer::Record DialingBuffer::take_previewed(std::uint64_t agent_id) {
   const auto held = previewing_.find(agent_id);
   if (held == previewing_.end()) {
     throw std::invalid_argument("agent_id " + std::to_string(agent_id) + " previews no record");
   }
   const Record r = held->second;
   previewing_.erase(held);
+  return r;
+}
+
+Dial DialingBuffer::preview_dial(std::uint64_t agent_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const Record r = take_previewed(agent_id);
   in_flight_.emplace(r.id, r);
   return Dial{r.id, r.phone, r.source};
 }
 
 void DialingBuffer::preview_skip(std::uint64_t agent_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  const auto held = previewing_.find(agent_id);
-  if (held == previewing_.end()) {
-    throw std::invalid_argument("agent_id " + std::to_string(agent_id) + " previews no record");
-  }
-  const Record r = held->second;
-  previewing_.erase(held);
-  put_back(r);
+  put_back(take_previewed(agent_id));
 }
 
 Outcome DialingBuffer::report(std::uint64_t record_id, CallResult result, double now) {

@@ -175,6 +175,7 @@ class DialingBuffer {
   void check_time(double now);                      // caller holds mu_
   std::optional<Record> take_next(double now);      // caller holds mu_
   void put_back(Record record);                     // caller holds mu_
+  Record take_previewed(std::uint64_t agent_id);    // caller holds mu_; throws if none
   void check_new_id(std::uint64_t id, const char* what) const;  // caller holds mu_
 
   const BufferSettings settings_;
