@@ -92,6 +92,7 @@ void register_group(py::module_& m) {
       .def_readwrite("max_lines_per_agent", &GroupSettings::max_lines_per_agent)
       .def_readwrite("lifo", &GroupSettings::lifo)
       .def("validate", &GroupSettings::validate);
+  m.def("check_running_change", &check_running_change, py::arg("from_settings"), py::arg("to_settings"));
 
   m.def(
       "largest_safe_calls",

@@ -578,6 +578,7 @@ GroupSettings CampaignGroup::settings() const {
 void CampaignGroup::update_settings(const GroupSettings& s) {
   s.validate();
   std::lock_guard<std::mutex> lock(mutex_);
+  check_running_change(settings_, s);
   const bool goal_changed = s.goal != settings_.goal || s.goal_value != settings_.goal_value;
   settings_ = s;
   stats_.apply(s);

@@ -108,4 +108,28 @@ void GroupSettings::validate() const {
   in_range("max_lines_per_agent", max_lines_per_agent, 1.0, 50.0, "in [1, 50]");
 }
 
+namespace {
+bool is_automatic_voice(DialingMode m) { return !is_preview(m) && !is_ivr(m); }
+
+[[noreturn]] void refuse(const char* what, DialingMode from, DialingMode to) {
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "mode: %s while the group runs (%s -> %s); stop the group, edit, and resume",
+                what, to_string(from), to_string(to));
+  throw std::invalid_argument(buf);
+}
+}  // namespace
+
+void check_running_change(const GroupSettings& from, const GroupSettings& to) {
+  if (is_seizing(from.mode) != is_seizing(to.mode)) {
+    refuse("\"Engage agents first\" cannot change", from.mode, to.mode);
+  }
+  if (is_automatic_voice(from.mode) && is_preview(to.mode)) {
+    refuse("an automatic mode cannot switch to a preview mode", from.mode, to.mode);
+  }
+  if ((is_automatic_voice(from.mode) && is_ivr(to.mode)) || (is_ivr(from.mode) && is_automatic_voice(to.mode))) {
+    refuse("IVR modes cannot be switched on or off", from.mode, to.mode);
+  }
+}
+
 }  // namespace outpace

@@ -114,7 +114,8 @@ class CampaignGroup {
   GroupMetrics metrics() const;
   Decision last_decision() const;
   GroupSettings settings() const;
-  // Apply new settings to the running group, keeping what it learned.
+  // Apply new settings to the running group, keeping what it learned. Changes the
+  // run-time rules forbid (check_running_change) are refused and change nothing.
   void update_settings(const GroupSettings& settings);
   // Stop: every record not dialed, with where it came from. The group accepts no more
   // dials afterwards (events for calls already placed are still taken).

@@ -68,4 +68,12 @@ struct GroupSettings {
   void validate() const;
 };
 
+// The run-time rules of a running group: no switch from an automatic voice mode
+// (Predictive, Progressive, with or without seizing) to a preview mode, no change of
+// "Engage agents first" (seizing on or off), and no switch between automatic voice and
+// IVR modes (that is the profile's IVR switch). Throws std::invalid_argument naming the
+// change; the configuration layer adds the rule the core cannot see (the IVR switch of a
+// group in a preview mode).
+void check_running_change(const GroupSettings& from, const GroupSettings& to);
+
 }  // namespace outpace
