@@ -13,7 +13,7 @@ MODES = ["predictive", "predictive_seizing", "progressive", "progressive_seizing
 events = st.lists(
     st.tuples(
         st.sampled_from(
-            ["ready", "not_ready", "tick", "answered", "machine", "failed", "ended", "pull", "preview_dial", "preview_skip", "insert", "place"]
+            ["ready", "not_ready", "tick", "answered", "machine", "failed", "ended", "pull", "preview_dial", "preview_skip", "insert", "place", "switch"]
         ),
         st.integers(min_value=-2, max_value=12),  # agent or call id (some unknown)
         st.floats(min_value=-1.0, max_value=30.0),  # time step (some negative)
@@ -53,6 +53,21 @@ def test_random_events_never_break_the_group(mode: str, seq: list[tuple[str, int
                 out = g.preview_dial(ident, now_try)
             elif kind == "preview_skip":
                 g.preview_skip(ident, now_try)
+                out = []
+            elif kind == "switch":
+                # A mode change on the running group: refused exactly when the run-time
+                # rules forbid it, and otherwise the books must still balance.
+                target = MODES[ident % len(MODES)]
+                current = g.settings.mode.value
+                forbidden = current.endswith("_seizing") != target.endswith("_seizing") or (
+                    not current.endswith("preview") and target.endswith("preview")
+                )
+                try:
+                    g.update_settings(g.settings.replace(mode=target))
+                except ValueError:
+                    assert forbidden, (current, target)
+                    raise
+                assert not forbidden, (current, target)
                 out = []
             elif kind == "insert":
                 g.insert_record(5000 + ident, now_try)

@@ -8,7 +8,7 @@ import enum
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['CallResult', 'CampaignGroup', 'ComplianceRegime', 'Dialer', 'DialingBuffer', 'DialingMode', 'Distribution', 'DistributionKind', 'GroupSettings', 'LifoBuffer', 'MAX_SERVERS', 'OptimizationGoal', 'Policy', 'PolicyKind', 'RecordSource', 'Scenario', 'Shift', 'TreatmentAction', 'adaptive_dial_level_step', 'agents_for_abandon', 'agents_for_service_level', 'default_treatments', 'erlang_a', 'erlang_a_array', 'erlang_b', 'erlang_b_array', 'erlang_c', 'erlang_c_array', 'erlang_d', 'erlang_d_array', 'largest_safe_calls', 'log_inverse_erlang_b', 'max_arrival_rate', 'progressive_calls', 'simulate']
+__all__: list[str] = ['CallResult', 'CampaignGroup', 'ComplianceRegime', 'Dialer', 'DialingBuffer', 'DialingMode', 'Distribution', 'DistributionKind', 'GroupSettings', 'LifoBuffer', 'MAX_SERVERS', 'OptimizationGoal', 'Policy', 'PolicyKind', 'RecordSource', 'Scenario', 'Shift', 'TreatmentAction', 'adaptive_dial_level_step', 'agents_for_abandon', 'agents_for_service_level', 'check_running_change', 'default_treatments', 'erlang_a', 'erlang_a_array', 'erlang_b', 'erlang_b_array', 'erlang_c', 'erlang_c_array', 'erlang_d', 'erlang_d_array', 'largest_safe_calls', 'log_inverse_erlang_b', 'max_arrival_rate', 'progressive_calls', 'simulate']
 class CallResult(enum.IntEnum):
     """
     How a dialed call ended, as the host reports it.
@@ -739,6 +739,8 @@ def adaptive_dial_level_step(level: typing.SupportsFloat | typing.SupportsIndex,
 def agents_for_abandon(arrival_rate: typing.SupportsFloat | typing.SupportsIndex, service_rate: typing.SupportsFloat | typing.SupportsIndex, tau: typing.SupportsFloat | typing.SupportsIndex, target: typing.SupportsFloat | typing.SupportsIndex) -> int:
     ...
 def agents_for_service_level(traffic: typing.SupportsFloat | typing.SupportsIndex, target: typing.SupportsFloat | typing.SupportsIndex, answer_within: typing.SupportsFloat | typing.SupportsIndex, service_time: typing.SupportsFloat | typing.SupportsIndex) -> int:
+    ...
+def check_running_change(from_settings: GroupSettings, to_settings: GroupSettings) -> None:
     ...
 def default_treatments() -> dict:
     ...

@@ -193,6 +193,13 @@ class CampaignGroup:
     def last_decision(self) -> Decision:
         return Decision(**self._g.last_decision())
 
+    def snapshot(self) -> dict[str, Any]:
+        """What the pacer has learned and sees at the last event: the learned talk, wrap-up
+        and ring-time tables (``talk_rows`` ...), answer share, inbound rate, theta, and
+        the agents and calls it counts. For explaining decisions and for tests."""
+        snap: dict[str, Any] = self._g.snapshot()
+        return snap
+
     def stop(self, now: float) -> list[tuple[int, RecordOrigin]]:
         """Stop dialing; return every record not dialed, with where it came from."""
         return [(record, _ORIGINS[origin]) for record, origin in self._g.stop(now)]

@@ -16,7 +16,15 @@ from outpace.config.fields import (
     Weekday,
     accepted_fields,
 )
-from outpace.config.files import dumps, from_dict, json_schema, load, loads, save, to_dict
+from outpace.config.files import (
+    dumps,
+    from_dict,
+    json_schema,
+    load,
+    loads,
+    save,
+    to_dict,
+)
 from outpace.config.levels import CampaignGroupConfig, CampaignTemplate, DialingProfile
 from outpace.config.resolve import Configuration, ResolvedGroup
 from outpace.config.runtime import apply_change, check_running_change

@@ -29,8 +29,22 @@ from typing import Any
 
 import tomli_w
 
-from outpace.config.fields import FIELDS, LEVELS, ConfigError, Field, Level, MessagingMode, Mode, Weekday
-from outpace.config.levels import CampaignGroupConfig, CampaignTemplate, ConfigLevel, DialingProfile
+from outpace.config.fields import (
+    FIELDS,
+    LEVELS,
+    ConfigError,
+    Field,
+    Level,
+    MessagingMode,
+    Mode,
+    Weekday,
+)
+from outpace.config.levels import (
+    CampaignGroupConfig,
+    CampaignTemplate,
+    ConfigLevel,
+    DialingProfile,
+)
 from outpace.config.resolve import Configuration
 from outpace.settings import DialingMode
 
@@ -81,7 +95,7 @@ def from_dict(data: Any) -> Configuration:
         raise ConfigError("<top>", f"must be a table of profiles, templates and groups (got {type(data).__name__})")
     unknown = set(data) - {lv.value for lv in LEVELS}
     if unknown:
-        raise ConfigError(str(sorted(unknown, key=str)[0]), "unknown table; the tables are profiles, templates and groups")
+        raise ConfigError(str(min(unknown, key=str)), "unknown table; the tables are profiles, templates and groups")
     built: dict[Level, list[Any]] = {}
     for level in LEVELS:
         entries = data.get(level.value, {})

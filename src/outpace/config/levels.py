@@ -24,7 +24,7 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}")
 
 def check_name(name: Any, path: str) -> str:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise ConfigError(path, f"a name must be 1 to 64 letters, digits, '_', '.' or '-' (got {name!r})")
+        raise ConfigError(path, f"a name must be 1 to 64 letters, digits, '_', '.' or '-', not starting with '.' or '-' (got {name!r})")
     return name
 
 

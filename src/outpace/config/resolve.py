@@ -38,7 +38,12 @@ from outpace.config.fields import (
     accepted_fields,
     allowed_goals,
 )
-from outpace.config.levels import CampaignGroupConfig, CampaignTemplate, ConfigLevel, DialingProfile
+from outpace.config.levels import (
+    CampaignGroupConfig,
+    CampaignTemplate,
+    ConfigLevel,
+    DialingProfile,
+)
 from outpace.settings import DialingMode, Goal, GroupSettings
 
 __all__ = ["Configuration", "ResolvedGroup"]
