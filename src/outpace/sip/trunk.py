@@ -102,10 +102,13 @@ class Trunk:
                 await self._slots.acquire()
                 try:
                     spacing = self.config.retry_down if self.down else 1.0 / self.config.cps
-                    start = max(loop.time(), self._next_start)
-                    delay = start - loop.time()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
+                    now = loop.time()
+                    # An exact schedule: each start is one spacing after the previous
+                    # *scheduled* start, so sleeping late does not lower the rate. A trunk
+                    # idle for longer than one spacing restarts the schedule (no burst).
+                    start = self._next_start if self._next_start >= now - spacing else now
+                    if start > now:
+                        await asyncio.sleep(start - now)
                     self._next_start = start + spacing
                 except BaseException:
                     self._slots.release()
@@ -153,10 +156,13 @@ class Trunk:
             self._release(tc)
         return tc
 
-    async def hangup(self, tc: TrunkCall) -> None:
-        """End an answered call (BYE unless the far end hung up) and free its slot."""
+    async def hangup(self, tc: TrunkCall) -> bool:
+        """End an answered call (BYE unless the far end hung up) and free its slot.
+
+        True if a BYE went out and the trunk answered it.
+        """
         try:
-            await self.uac.hangup(tc.call)
+            return await self.uac.hangup(tc.call)
         finally:
             self._release(tc)
 
