@@ -73,6 +73,7 @@ class Trunk:
         self._admission: asyncio.Lock | None = None
         self._slots: asyncio.Semaphore | None = None
         self._next_start = float("-inf")
+        self._last_start = float("-inf")
         self._down_since: float | None = None
         self._waiting = 0
         self._active = 0
@@ -101,14 +102,17 @@ class Trunk:
             async with self._admission:
                 await self._slots.acquire()
                 try:
-                    spacing = self.config.retry_down if self.down else 1.0 / self.config.cps
+                    spacing = 1.0 / self.config.cps
                     now = loop.time()
                     # An exact schedule: each start is one spacing after the previous
                     # *scheduled* start, so sleeping late does not lower the rate. A trunk
                     # idle for longer than one spacing restarts the schedule (no burst).
                     start = self._next_start if self._next_start >= now - spacing else now
+                    if self.down:
+                        start = max(start, self._last_start + self.config.retry_down)
                     if start > now:
                         await asyncio.sleep(start - now)
+                    self._last_start = start
                     self._next_start = start + spacing
                 except BaseException:
                     self._slots.release()

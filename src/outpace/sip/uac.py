@@ -75,7 +75,7 @@ class UserAgentClient:
         self.host, self.port = host, port
         self.caller = caller
         self.username, self.password = username, password
-        self.transport: Transport = open_transport(transport, host, port, local_host, self._received, self._transport_error)
+        self.transport: Transport = open_transport(transport, host, port, local_host, self.receive, self._transport_error)
         self._transactions: dict[TransactionKey, ClientTransaction] = {}
         self._calls: dict[str, Call] = {}
         self.last_response_at = float("-inf")  # loop time of the last response parsed
@@ -356,7 +356,8 @@ class UserAgentClient:
 
     # ---- receiving ------------------------------------------------------------------
 
-    def _received(self, data: bytes) -> None:
+    def receive(self, data: bytes) -> None:
+        """Take one message from the transport (a datagram, or one framed from TCP)."""
         try:
             message = parse(data)
             if message is None:
