@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from outpace.cli import config, erlang, simulate
+from outpace.cli import config, dial, erlang, simulate
 
 __all__ = ["main"]
 
@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.register(sub)
     erlang.register(sub)
     config.register(sub)
+    dial.register(sub)
     return parser
 
 
