@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from outpace.cli import erlang, simulate
+from outpace.cli import send
 
 __all__ = ["main"]
 
@@ -19,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     simulate.register(sub)
     erlang.register(sub)
+    send.register(sub)
     return parser
 
 
