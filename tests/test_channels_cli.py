@@ -11,10 +11,10 @@ import pytest
 pytest.importorskip("aiosmtplib", reason="the channels extra is not installed")
 pytest.importorskip("smpplib", reason="the channels extra is not installed")
 pytest.importorskip("aiosmtpd", reason="aiosmtpd (test extra) is not installed")
-from smsc import Smsc  # noqa: E402
-from test_channels_smtp import Mailbox, start  # noqa: E402
+from smsc import Smsc
+from test_channels_smtp import Mailbox, start
 
-from outpace.cli import main  # noqa: E402
+from outpace.cli import main
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
