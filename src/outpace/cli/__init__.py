@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from outpace.cli import config, dial, erlang, simulate
+from outpace.cli import config, dial, erlang, send, simulate
 
 __all__ = ["main"]
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     erlang.register(sub)
     config.register(sub)
     dial.register(sub)
+    send.register(sub)
     return parser
 
 
