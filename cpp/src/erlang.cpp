@@ -227,8 +227,10 @@ QueueMetrics erlang_d_unchecked(std::int64_t n, double lam, double mu, double ta
     p_abandon = (lam / nmu) / den;
     mean_wait = lam * (tau * tau * wait_integral(u) + tau / nmu) / den;
   }
-  // Only a call that waited can abandon; at tau = 0 the two agree up to the last ulp.
+  // Only a call that waited can abandon; at tau = 0 the two agree up to the last ulp. No
+  // wait exceeds tau, which rounding can break for subnormal tau (hypothesis found 5e-324).
   p_abandon = std::min(p_abandon, p_wait);
+  mean_wait = std::min(mean_wait, tau);
   return {p_wait, p_abandon, mean_wait, occupancy(lam, p_abandon, nmu)};
 }
 
