@@ -8,6 +8,7 @@ void register_results(py::module_& m);
 void register_buffer(py::module_& m);
 void register_group(py::module_& m);
 void register_sim(py::module_& m);
+void register_blend(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Private compiled core of outpace; use the public outpace package instead.";
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   register_buffer(m);
   register_group(m);
   register_sim(m);
+  register_blend(m);
 }

@@ -16,6 +16,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
     ) from exc
 
 from outpace.actions import Action, Bridge, Dial, Drop, Hold, Preview, RecordOrigin
+from outpace.blend import BlendPolicy, BlendResult, BlendScenario, simulate_blend
 from outpace.buffer import (
     BufferCounts,
     DialingBuffer,
@@ -49,6 +50,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Action",
+    "BlendPolicy",
+    "BlendResult",
+    "BlendScenario",
     "Bridge",
     "BufferCounts",
     "CallResult",
@@ -95,4 +99,5 @@ __all__ = [
     "max_arrival_rate",
     "progressive_calls",
     "simulate",
+    "simulate_blend",
 ]
