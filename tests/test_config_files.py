@@ -108,7 +108,7 @@ names = st.from_regex(r"[a-z0-9_][a-z0-9_.\-]{0,11}", fullmatch=True)
 @st.composite
 def configurations(draw: st.DrawFn) -> dict[str, Any]:
     data: dict[str, Any] = {"profiles": {}, "templates": {}, "groups": {}}
-    kinds: dict[str, tuple[str, bool, Any]] = {}
+    kinds: dict[tuple[str, str], tuple[str, bool, Any]] = {}  # (level, name): channel, IVR on, mode
     for pname in draw(st.lists(names, min_size=1, max_size=3, unique=True)):
         channel = draw(st.sampled_from(["voice", "sms", "email"]))
         ivr = channel == "voice" and draw(st.booleans())
@@ -125,13 +125,13 @@ def configurations(draw: st.DrawFn) -> dict[str, Any]:
         if mode.value in REQUIRED:
             body[REQUIRED[mode.value]] = draw(value_of(FIELDS[REQUIRED[mode.value]]))
         data["profiles"][pname] = body
-        kinds[pname] = (channel, ivr, mode)
+        kinds[("profiles", pname)] = (channel, ivr, mode)
     for level, parent_key, parents in (("templates", "profile", "profiles"), ("groups", "template", "templates")):
         for name in draw(st.lists(names, max_size=4, unique=True)):
             if not data[parents]:
                 break
             parent = draw(st.sampled_from(sorted(data[parents])))
-            channel, ivr, mode = kinds[parent]
+            channel, ivr, mode = kinds[(parents, parent)]
             body = {parent_key: parent}
             if draw(st.booleans()):
                 mode = draw(st.sampled_from(modes_for(channel, ivr)))
@@ -140,7 +140,7 @@ def configurations(draw: st.DrawFn) -> dict[str, Any]:
                 if mode.value in REQUIRED:
                     body[REQUIRED[mode.value]] = draw(value_of(FIELDS[REQUIRED[mode.value]]))
             data[level][name] = body
-            kinds[name] = (channel, ivr, mode)
+            kinds[(level, name)] = (channel, ivr, mode)
     return data
 
 
