@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from outpace.cli import erlang, simulate
+from outpace.cli import erlang, simulate, sweep
 
 __all__ = ["main"]
 
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     simulate.register(sub)
     erlang.register(sub)
+    sweep.register(sub)
     return parser
 
 

@@ -13,7 +13,13 @@ pandas and Dask are imported only when a sweep runs, so importing this module st
 
 from __future__ import annotations
 
-from outpace.tune.frontier import Report, configurations, plot_report, report
+from outpace.tune.frontier import (
+    Report,
+    axis_columns,
+    configurations,
+    plot_report,
+    report,
+)
 from outpace.tune.grid import Grid, Run
 from outpace.tune.runner import METRICS, SweepError, run_one, sweep
 from outpace.tune.store import ResultStore
@@ -25,6 +31,7 @@ __all__ = [
     "ResultStore",
     "Run",
     "SweepError",
+    "axis_columns",
     "configurations",
     "plot_report",
     "report",

@@ -28,8 +28,9 @@ from outpace.settings import GroupSettings
 __all__ = ["AXIS_FIELDS", "Grid", "Run", "axis_field"]
 
 # Scenario fields that can be an axis: its plain numbers (not distributions, shifts, the seed).
-_SCENARIO_AXES = {f.name: f.type for f in dataclasses.fields(Scenario) if f.type in ("int", "float") and f.name != "seed"}
-_PACING_AXES = {f.name: f.type for f in dataclasses.fields(GroupSettings)}
+# Field types are strings here (the modules use postponed annotations).
+_SCENARIO_AXES = {f.name: str(f.type) for f in dataclasses.fields(Scenario) if f.type in ("int", "float") and f.name != "seed"}
+_PACING_AXES = {f.name: str(f.type) for f in dataclasses.fields(GroupSettings)}
 AXIS_FIELDS = sorted({f"scenario.{n}" for n in _SCENARIO_AXES} | {f"pacing.{n}" for n in _PACING_AXES})
 
 # Bumped when a run's inputs or its row change meaning: old result files are then not reused.

@@ -166,7 +166,7 @@ def sweep(
                     if progress is not None:
                         progress(done, total)
     finally:
-        store.close()
+        store.close(order=(r.key for r in runs))
     if failures:
         run, exc = failures[0]
         shown = ", ".join(f"{k}={v!r}" for k, v in run.values.items())

@@ -129,15 +129,19 @@ class ResultStore:
             return list(self._rows.values())
         return [self._rows[k] for k in keys if k in self._rows]
 
-    def close(self) -> None:
-        """Merge the journal into the results file and remove it."""
+    def close(self, order: Iterable[str] = ()) -> None:
+        """Merge the journal into the results file and remove it. Rows whose keys are in
+        ``order`` come first in that order (so the file does not depend on which run
+        finished first), then the others in the order kept."""
         if self._journal is not None:
             self._journal.close()
             self._journal = None
         if self.path is None or not (self.journal_path.exists() or not self.path.exists()):
             return
         pd = _pandas()
-        frame = pd.DataFrame(self.rows())
+        first = {k: None for k in order if k in self._rows}  # ordered, once each
+        rest = [k for k in self._rows if k not in first]
+        frame = pd.DataFrame(self.rows([*first, *rest]))
         tmp = self.path.with_name(self.path.name + ".tmp")
         if self.path.suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
