@@ -74,17 +74,21 @@ def test_a_killed_worker_loses_nothing_and_counts_nothing_twice(cluster: LocalCl
             busy = {w: keys for w, keys in client.processing().items() if keys}
             address, keys = next(iter(busy.items()))
             killed["keys"] = set(keys)
+            killed["written"] = {f"outpace-run-{r['run_key']}" for r in rows}
             killed["pid"] = client.run(os.getpid, workers=[address])[address]
             os.kill(killed["pid"], signal.SIGKILL)
 
         table = sweep(grid, out, scheduler=client, on_row=kill_after_three)
         after = set(client.run(os.getpid).values())
         stories = {key: cluster.scheduler.story(key) for key in killed["keys"]}
+        written = {key: cluster.scheduler.story(key) for key in killed["written"]}
     # The nanny replaced the killed process.
     assert killed["pid"] in before and killed["pid"] not in after and len(after) == 2
     # The runs it held were given to a worker again ...
     redone = [k for k, story in stories.items() if sum(1 for t in story if t[2] == "processing") >= 2]
     assert redone, {k: [(t[1], t[2]) for t in s] for k, s in stories.items()}
+    # Runs whose rows were written before the kill were released, so never run again.
+    assert all(sum(1 for t in story if t[2] == "processing") == 1 for story in written.values())
     # ... and every run is in the table and the file once, with the local numbers.
     assert len(rows) == len(reference) == 18
     assert sorted(r["run_key"] for r in rows) == sorted(reference["run_key"])

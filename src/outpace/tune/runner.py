@@ -110,8 +110,9 @@ def _dask(runs: Sequence[Run], scheduler: Any) -> Iterator[tuple[Run, dict[str, 
         for future, result in completed:
             run = by_key[future.key]
             # An error comes as (type, exception, traceback); a cancelled run as the exception.
-            yield run, result[1] if future.status == "error" else result
-            del future
+            value = result[1] if future.status == "error" else result
+            del future  # released before the row is handed on and written
+            yield run, value
     finally:
         if client is not scheduler:
             client.close()
