@@ -73,6 +73,16 @@ def test_resume_skips_runs_already_in_the_file(tmp_path: Path, suffix: str) -> N
     assert sweep(bigger, out, on_row=new.append) is not None and len(new) == 4
 
 
+def test_a_base_setting_that_becomes_an_axis_is_not_run_again(tmp_path: Path) -> None:
+    out = tmp_path / "r.parquet"
+    sweep(Grid(BASE, SETTINGS.replace(goal_value=3.0), seeds=2), out)
+    new: list[dict[str, Any]] = []
+    table = sweep(Grid(BASE, SETTINGS, axes={"goal_value": [2.5, 3.0]}, seeds=2), out, on_row=new.append)
+    assert [r["goal_value"] for r in new] == [2.5, 2.5]  # the 3.0 runs are the same runs
+    assert table["goal_value"].tolist() == [2.5, 2.5, 3.0, 3.0]  # their rows get the axis value
+    assert list(table.columns[:6]) == ["run_key", "config_key", "agents", "days", "seed", "goal_value"]
+
+
 def test_a_crash_keeps_finished_runs_and_drops_a_cut_off_line(tmp_path: Path) -> None:
     out = tmp_path / "results.parquet"
     grid = small_grid()
@@ -119,7 +129,13 @@ def test_a_failed_run_is_reported_and_the_others_kept(tmp_path: Path, monkeypatc
     with pytest.raises(SweepError, match="4 of 16 runs failed.*simulator crashed"):
         sweep(small_grid(), out)
     assert len(pd.read_csv(out)) == 12
+    # Nothing finished at all: no results file, and the next sweep starts clean.
+    monkeypatch.setattr(runner, "run_one", lambda run: 1 / 0)
+    with pytest.raises(SweepError, match="16 of 16 runs failed"):
+        sweep(small_grid(), tmp_path / "none.parquet")
+    assert not list(tmp_path.glob("none.parquet*"))
     monkeypatch.setattr(runner, "run_one", real)
+    assert len(sweep(small_grid(), tmp_path / "none.parquet")) == 16
     new: list[dict[str, Any]] = []
     sweep(small_grid(), out, on_row=new.append)
     assert len(new) == 4 and {(r["agents"], r["seed"]) for r in new} == {(6, 2)}

@@ -102,7 +102,7 @@ def _dask(runs: Sequence[Run], scheduler: Any) -> Iterator[tuple[Run, dict[str, 
         by_key = {f"outpace-run-{r.key}": r for r in runs}
         # Named tasks, one per run; retries cover an exception inside a run, the scheduler
         # itself reschedules the runs of a worker that died (up to allowed-failures times).
-        futures = [client.submit(run_one, r, key=k, pure=False, retries=1) for k, r in by_key.items()]
+        futures = [client.submit(run_one, r, key=k, retries=1) for k, r in by_key.items()]
         completed = as_completed(futures, with_results=True, raise_errors=False)
         # as_completed holds the futures until it yields them; once a row is read its future
         # is dropped, so a later worker death does not make the scheduler redo that run.
@@ -172,4 +172,8 @@ def sweep(
         run, exc = failures[0]
         shown = ", ".join(f"{k}={v!r}" for k, v in run.values.items())
         raise SweepError(f"{len(failures)} of {total} runs failed (first: {shown} seed {run.seed}: {exc!r}); the others are saved")
-    return pd.DataFrame(store.rows(r.key for r in runs))
+    # The grid's columns only (a file may hold runs of other grids), and the axis values
+    # from the runs: a row saved when a setting was not yet an axis lacks its column.
+    columns = list(dict.fromkeys([*IDENTITY, *grid.axes, *METRICS, "seconds"]))
+    rows = [{**row, **run.values} for run, row in zip(runs, store.rows(r.key for r in runs), strict=True)]
+    return pd.DataFrame(rows, columns=columns)

@@ -136,16 +136,17 @@ class ResultStore:
         if self._journal is not None:
             self._journal.close()
             self._journal = None
-        if self.path is None or not (self.journal_path.exists() or not self.path.exists()):
+        if self.path is None:
             return
-        pd = _pandas()
-        first = {k: None for k in order if k in self._rows}  # ordered, once each
-        rest = [k for k in self._rows if k not in first]
-        frame = pd.DataFrame(self.rows([*first, *rest]))
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        if self.path.suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False)
-        os.replace(tmp, self.path)
+        if self._rows and (self.journal_path.exists() or not self.path.exists()):
+            pd = _pandas()
+            first = {k: None for k in order if k in self._rows}  # ordered, once each
+            rest = [k for k in self._rows if k not in first]
+            frame = pd.DataFrame(self.rows([*first, *rest]))
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            if self.path.suffix == ".parquet":
+                frame.to_parquet(tmp, index=False)
+            else:
+                frame.to_csv(tmp, index=False)
+            os.replace(tmp, self.path)
         self.journal_path.unlink(missing_ok=True)
