@@ -45,12 +45,12 @@ def register(sub: Any) -> None:
     )
     s.add_argument("grid", help="grid TOML file (seeds, [scenario], [pacing], [grid], [report])")
     s.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786); default: local cores")
-    s.add_argument("--workers", type=int, help="local threads running at once [all cores]; not with --scheduler")
-    s.add_argument("--out", type=Path, help="results file, .parquet or .csv [GRID-results.parquet]")
+    s.add_argument("--workers", type=int, metavar="N", help="local threads running at once [all cores]; not with --scheduler")
+    s.add_argument("--out", type=Path, metavar="FILE", help="results file, .parquet or .csv [GRID-results.parquet]")
     s.add_argument("--report", action="store_true", help="print the frontier and recommended settings, and chart them")
-    s.add_argument("--target", type=float, help="compliance limit on the worst 30-day abandon rate, percent [the grid's, 3]")
-    s.add_argument("--margin", type=float, help="percentage points to stay below the target [the grid's, 0.5]")
-    s.add_argument("--plot", help="frontier chart with --report, or '' for none [GRID-frontier.png]")
+    s.add_argument("--target", type=float, metavar="PCT", help="compliance limit on the worst 30-day abandon rate, percent [the grid's, 3]")
+    s.add_argument("--margin", type=float, metavar="PCT", help="percentage points to stay below the target [the grid's, 0.5]")
+    s.add_argument("--plot", metavar="FILE", help="frontier chart with --report, or '' for none [GRID-frontier.png]")
     s.set_defaults(run=run_sweep)
 
 
