@@ -22,7 +22,7 @@ from outpace import GroupSettings, Scenario
 from outpace.tune import Grid, sweep
 
 GRID = Grid(Scenario(days=3), GroupSettings(), axes={"agents": [5, 10], "goal_value": [2.0, 2.5, 3.0]}, seeds=4)
-ROUNDS = 3
+ROUNDS = 5
 
 
 @pytest.fixture(scope="module")
