@@ -79,11 +79,6 @@ class Report:
     target: float
     margin: float
 
-    @property
-    def limit(self) -> float:
-        """The worst-window abandon rate a recommendation may reach, as a fraction."""
-        return (self.target - self.margin) / 100.0
-
     def unmet(self) -> list[int]:
         """Group sizes with no configuration under the limit."""
         have = set(self.recommended["agents"])
