@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from outpace.cli import config, dial, erlang, send, simulate
+from outpace.cli import config, dial, erlang, send, simulate, sweep
 
 __all__ = ["main"]
 
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     config.register(sub)
     dial.register(sub)
     send.register(sub)
+    sweep.register(sub)
     return parser
 
 
