@@ -32,9 +32,25 @@ def test_compare_runs_modes_and_baselines(tmp_path: Path, capsys: pytest.Capture
     assert chart.exists()
 
 
+CONFIG = str(Path(__file__).resolve().parents[1] / "examples" / "dialing-config.toml")
+
+
+def test_simulate_paces_a_configured_group(capsys: pytest.CaptureFixture[str]) -> None:
+    """--config/--group: the group's resolved settings, and its mode as the policy."""
+    assert main(["simulate", "--config", CONFIG, "--group", "win-back", "--agents", "8", "--plot", ""]) == 0
+    out = capsys.readouterr().out
+    assert "progressive_seizing" in out and "8 agents" in out
+    # The same group with the policy given explicitly.
+    assert main(["simulate", "--config", CONFIG, "--group", "sales-east", "--policy", "progressive", "--agents", "8", "--plot", ""]) == 0
+    assert "progressive" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
+        (["simulate", "--config", CONFIG], "--config and --group go together"),
+        (["simulate", "--config", CONFIG, "--group", "nope"], "no campaign group named 'nope'"),
+        (["simulate", "--config", CONFIG, "--group", "payment-reminders"], "sms channel"),
         (["simulate", "missing.toml"], "not found"),
         (["simulate", "--agents", "0"], "agents"),
         (["simulate", "--policy", "turbo"], "unknown policy"),

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from outpace.scenario import Scenario
+from outpace.config import load as load_config
 from outpace.settings import DialingMode, GroupSettings
 from outpace.sim import BASELINES, SimulationResult, compare, simulate
 
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
         ),
     )
     _common(s)
-    s.add_argument("--policy", default="predictive", help="a dialing mode or a baseline [predictive]")
+    s.add_argument("--policy", help="a dialing mode or a baseline [predictive, or the --group's mode]")
     s.add_argument("--plot", default="outpace-simulate.png", help="chart file, or '' for none [outpace-simulate.png]")
     s.set_defaults(run=run_simulate)
     c = sub.add_parser(
@@ -56,6 +57,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seeds", type=int, default=1, help="number of seeds [1]")
     p.add_argument("--goal", type=float, help="abandon-rate goal, percent [3]")
     p.add_argument("--workers", type=int, default=2, help="threads running seeds at once [2]")
+    p.add_argument("--config", help="dialing configuration TOML: pace as its --group resolves (see `outpace config check`)")
+    p.add_argument("--group", help="campaign group of --config to simulate")
 
 
 def _load(args: argparse.Namespace) -> tuple[Scenario, GroupSettings]:
@@ -81,6 +84,24 @@ def _load(args: argparse.Namespace) -> tuple[Scenario, GroupSettings]:
         raise ValueError(f"unknown [pacing] field(s): {', '.join(sorted(unknown))}")
     if args.seeds < 1 or args.workers < 1:
         raise ValueError("--seeds and --workers must be at least 1")
+    if (args.config is None) != (args.group is None):
+        raise ValueError("--config and --group go together")
+    if args.config is not None:
+        try:
+            resolved = load_config(args.config).resolve(args.group)
+        except KeyError as exc:
+            raise ValueError(str(exc.args[0])) from None
+        if resolved.settings is None:
+            raise ValueError(f"group {args.group} is on the {resolved.channel.value} channel: only voice groups are simulated")
+        # The configured group replaces the file's [pacing]; --goal still overrides.
+        settings = resolved.settings
+        if args.goal is not None:
+            settings = settings.replace(goal_value=args.goal)
+        if getattr(args, "policy", "x") is None:
+            args.policy = settings.mode.value
+        return scenario, settings
+    if getattr(args, "policy", "x") is None:
+        args.policy = "predictive"
     return scenario, GroupSettings(**pacing)
 
 
