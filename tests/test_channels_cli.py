@@ -69,9 +69,38 @@ def test_send_sms_over_smpp_broadcast(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "12 contacts, mode broadcast" in capsys.readouterr().out
 
 
+CONFIG = str(Path(__file__).resolve().parents[1] / "examples" / "dialing-config.toml")
+
+
+def test_send_takes_mode_and_rate_from_a_configured_group(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """payment-reminders in the example configuration: SMS, Rate per Minute at 120/min."""
+    rows = [{"phone": f"+44 7700 900{i:03d}", "first": f"P{i}"} for i in range(3)]
+    contacts = write_csv(tmp_path / "c.csv", rows)
+    with Smsc(system_id="acme", password="pw") as smsc:
+        code = main(["send", str(contacts), "--transport", f"smpp://acme:pw@127.0.0.1:{smsc.port}", "--from", "ACME",
+                     "--template", "Hi {first}", "--to-column", "phone", "--config", CONFIG, "--group",
+                     "payment-reminders", "--no-progress"])
+    assert code == 0 and len(smsc.accepted) == 3
+    assert "3 contacts, mode rate" in capsys.readouterr().out
+
+
+def test_send_refuses_a_transport_of_another_channel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "mail.toml"
+    config.write_text('[profiles.mail]\nchannel = "email"\nmode = "broadcast"\n[templates.t]\nprofile = "mail"\n'
+                      '[groups.news]\ntemplate = "t"\n')
+    contacts = write_csv(tmp_path / "c.csv", [{"to": "+4915100000001", "name": "A"}])
+    code = main(["send", str(contacts), "--transport", "smpp://a:b@127.0.0.1:9", "--template", "Hi {name}",
+                 "--config", str(config), "--group", "news"])
+    assert code == 2
+    assert "on the email channel but --transport sends sms" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
+        (["--config", CONFIG], "--config and --group go together"),
+        (["--config", CONFIG, "--group", "sales-east"], "is a voice group"),
+        (["--config", CONFIG, "--group", "payment-reminders", "--mode", "broadcast"], "come from the configured group"),
         (["--mode", "rate", "--rate", "0"], r"--rate must be in (0, 600000] messages per minute (got 0)"),
         (["--mode", "rate"], "--rate (messages per minute, in (0, 600000]) is required"),
         (["--mode", "auto"], "--window-end is required for --mode auto"),

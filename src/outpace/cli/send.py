@@ -44,8 +44,10 @@ from outpace.channels.pacing import (
     Window,
 )
 from outpace.channels.template import MessageTemplate
-from outpace.channels.transport import TransportError
+from outpace.channels.transport import Channel, TransportError
 from outpace.channels.urls import transport_from_url
+from outpace.config import MessagingMode
+from outpace.config import load as load_config
 
 MODES = ("rate", "auto", "broadcast")
 
@@ -72,8 +74,10 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="sender", default="", help="sender address (email) or sender id / number (SMS)")
     p.add_argument("--to-column", default="to", help="column holding the phone number or email address [to]")
     p.add_argument("--id-column", default="id", help="column identifying the contact [id; row number if absent]")
-    p.add_argument("--mode", choices=MODES, default="rate", help="pacing mode [rate]")
+    p.add_argument("--mode", choices=MODES, help="pacing mode [rate, or the --group's mode]")
     p.add_argument("--rate", type=float, help="messages per minute (rate mode)")
+    p.add_argument("--config", help="dialing configuration TOML: take mode and rate from its --group")
+    p.add_argument("--group", help="SMS or email campaign group of --config")
     p.add_argument("--window-start", help="delivery window start, ISO 8601 [now]")
     p.add_argument("--window-end", help="delivery window end, ISO 8601 (required for auto)")
     p.add_argument("--timezone", help="IANA zone for window times without an offset [the machine's]")
@@ -142,7 +146,33 @@ def _build_pacer(args: argparse.Namespace) -> Pacer:
     return Broadcast(cap, window)
 
 
+# Messaging modes of the configuration, by their names on this command line.
+_CONFIG_MODES = {MessagingMode.RATE_PER_MINUTE: "rate", MessagingMode.AUTO_PACING: "auto", MessagingMode.BROADCAST: "broadcast"}
+
+
+def _apply_config(args: argparse.Namespace) -> Channel | None:
+    """Mode and rate from a configured group (--config/--group); its channel, if any."""
+    if (args.config is None) != (args.group is None):
+        raise ValueError("--config and --group go together")
+    if args.config is None:
+        args.mode = args.mode or "rate"
+        return None
+    if args.mode is not None or args.rate is not None:
+        raise ValueError("--mode and --rate come from the configured group; leave them out with --config")
+    try:
+        group = load_config(args.config).resolve(args.group)
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None
+    if not isinstance(group.mode, MessagingMode):
+        raise ValueError(f"group {args.group} is a voice group ({group.mode.value}); outpace send takes SMS and email groups")
+    args.mode = _CONFIG_MODES[group.mode]
+    if group.mode is MessagingMode.RATE_PER_MINUTE:
+        args.rate = group.values["messages_per_minute"]
+    return Channel(group.channel.value)
+
+
 def run(args: argparse.Namespace) -> int:
+    channel = _apply_config(args)
     body = args.template if args.template is not None else _read_text(args.template_file)
     template = MessageTemplate(body, subject=args.subject)
     pacer = build_pacer(args)
@@ -152,6 +182,8 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise _as_flag(exc) from None
     transport = transport_from_url(args.transport, sender=args.sender, dlr_url=args.dlr_url, timeout=args.timeout)
+    if channel is not None and transport.channel is not channel:
+        raise ValueError(f"group {args.group} is on the {channel.value} channel but --transport sends {transport.channel.value}")
     try:
         with args.contacts.open(newline="", encoding="utf-8-sig") as f:
             rows = list(csv.DictReader(f))
