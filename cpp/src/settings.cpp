@@ -1,4 +1,5 @@
 #include "outpace/settings.hpp"
+#include "field_error.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -48,11 +49,7 @@ bool is_ivr(DialingMode m) {
 }
 
 namespace {
-[[noreturn]] void bad(const char* field, const char* range, double value) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%s must be %s (got %g)", field, range, value);
-  throw std::invalid_argument(buf);
-}
+[[noreturn]] void bad(const char* field, const char* range, double value) { detail::bad_field(field, range, value); }
 void in_range(const char* field, double v, double lo, double hi, const char* range) {
   if (!(std::isfinite(v) && v >= lo && v <= hi)) bad(field, range, v);
 }

@@ -6,15 +6,12 @@
 
 #include "outpace/pacer.hpp"
 #include "outpace/sim/blend.hpp"
+#include "field_error.hpp"
 
 namespace outpace::sim {
 
 namespace {
-[[noreturn]] void bad(const std::string& field, const char* rule, double value) {
-  char buf[300];
-  std::snprintf(buf, sizeof buf, "%s must be %s (got %g)", field.c_str(), rule, value);
-  throw std::invalid_argument(buf);
-}
+[[noreturn]] void bad(const std::string& field, const char* rule, double value) { detail::bad_field(field, rule, value); }
 std::string at(const char* field, std::size_t i) { return std::string(field) + "[" + std::to_string(i) + "]"; }
 }  // namespace
 

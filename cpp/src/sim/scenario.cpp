@@ -1,4 +1,5 @@
 #include "outpace/sim/scenario.hpp"
+#include "field_error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,11 +9,7 @@
 namespace outpace::sim {
 
 namespace {
-[[noreturn]] void bad(const std::string& field, const char* rule, double value) {
-  char buf[300];
-  std::snprintf(buf, sizeof buf, "%s must be %s (got %g)", field.c_str(), rule, value);
-  throw std::invalid_argument(buf);
-}
+[[noreturn]] void bad(const std::string& field, const char* rule, double value) { detail::bad_field(field, rule, value); }
 void probability(const char* field, double p) {
   if (!(p >= 0.0 && p <= 1.0)) bad(field, "a probability in [0, 1]", p);
 }
