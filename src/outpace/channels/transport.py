@@ -16,9 +16,10 @@ same message twice, and the campaign counts it as failed with the reason.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from outpace.config.fields import Channel  # one definition for all channels (voice, sms, email)
 
 __all__ = [
     "Accepted",
@@ -33,9 +34,6 @@ __all__ = [
 ]
 
 
-class Channel(str, enum.Enum):
-    SMS = "sms"
-    EMAIL = "email"
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def _apply_config(args: argparse.Namespace) -> Channel | None:
     args.mode = _CONFIG_MODES[group.mode]
     if group.mode is MessagingMode.RATE_PER_MINUTE:
         args.rate = group.values["messages_per_minute"]
-    return Channel(group.channel.value)
+    return group.channel
 
 
 def run(args: argparse.Namespace) -> int:
