@@ -116,8 +116,13 @@
 
 namespace outpace {
 
-// Tag width of the default stack: with a 32-bit index that fills the 64-bit head word.
-inline constexpr unsigned kLifoTagBits = 32;
+// Tag width asked for by the default stack: as wide as the head word allows. The index
+// takes the bits the pool needs (11 for 1,152 nodes) and the tag gets
+// min(TagBits, 64 - index bits), so at least 32.
+inline constexpr unsigned kLifoTagBits = 63;
+// Remembered head words (see the header comment) are used only with a tag at least this
+// wide, or as wide as a test build asked for when it asked for less.
+inline constexpr unsigned kLifoMemoTagBits = 48;
 
 // Called by a popper between reading n.next and its CAS: the window in which ABA strikes.
 // Empty (and compiled away) in the real stack; the stress tests substitute one that
@@ -148,6 +153,13 @@ struct LifoCacheSlot {
   void* owner;             // the stack (type-erased: one table serves every BasicLifo type)
   LifoGiveBack give_back;  // returns nodes and the permit to owner
   std::uint32_t count;     // nodes[0, count) are free nodes of owner, owned by this thread
+  // What this thread last saw of owner's used head (by its own successful CAS): the word,
+  // and the depth and next of that word's top node. memo bit 1: word and top_depth are
+  // known; bit 2: top_next too.
+  std::uint32_t memo;
+  std::uint64_t word;
+  std::uint32_t top_depth;
+  std::uint32_t top_next;
   std::uint32_t nodes[kLifoMaxCacheNodes];
 };
 
@@ -177,7 +189,7 @@ void lifo_arm_thread_exit() noexcept;
 
 template <unsigned TagBits = kLifoTagBits, class Window = NoRaceWindow>
 class BasicLifo {
-  static_assert(TagBits >= 1 && TagBits <= 32, "the tag shares a 64-bit word with a 32-bit index");
+  static_assert(TagBits >= 1 && TagBits <= 63, "the tag shares a 64-bit word with an index of 1 bit or more");
 
  public:
   // Node indices are 32-bit; one value is the empty-stack marker. Spare nodes for caches
@@ -223,11 +235,10 @@ class BasicLifo {
  private:
   friend struct LifoTestAccess;  // tests only: pool size, permits, cache contents
 
-  static constexpr std::uint32_t kNull = 0xFFFF'FFFFu;
-  static constexpr std::uint64_t kTagMask = (TagBits == 32) ? 0xFFFF'FFFFu : ((std::uint64_t{1} << TagBits) - 1);
+  static constexpr unsigned kMemoMinTagBits = TagBits < kLifoMemoTagBits ? TagBits : kLifoMemoTagBits;
 
   struct Node {
-    std::atomic<std::uint32_t> next{kNull};
+    std::atomic<std::uint32_t> next{0};
     std::atomic<std::uint32_t> depth{0};  // used stack only: nodes at and below this one
     // Plain on purpose: only the owner touches it, so ThreadSanitizer checks that the
     // head CASes really order the hand-over (an atomic would hide a missing acquire).
@@ -239,16 +250,18 @@ class BasicLifo {
     std::atomic<std::uint64_t> word{0};
   };
 
-  static std::uint32_t index_of(std::uint64_t word) noexcept { return static_cast<std::uint32_t>(word); }
-  static std::uint64_t make_word(std::uint32_t index, std::uint64_t old_word) noexcept {
-    const std::uint64_t tag = ((old_word >> 32) + 1) & kTagMask;
-    return (tag << 32) | index;
+  // Head word: index in the low index_bits_ bits (null_ for an empty stack), tag above.
+  std::uint32_t index_of(std::uint64_t word) const noexcept { return static_cast<std::uint32_t>(word & index_mask_); }
+  std::uint64_t make_word(std::uint32_t index, std::uint64_t old_word) const noexcept {
+    const std::uint64_t tag = ((old_word >> index_bits_) + 1) & tag_mask_;
+    return (tag << index_bits_) | index;
   }
 
   std::uint32_t pop_node(Head& head) noexcept;
   void push_node(Head& head, std::uint32_t n) noexcept;  // free stack (no depth)
   // Links n on the used stack; false (n still ours) when the stack holds capacity ids.
-  bool link_used(std::uint32_t n) noexcept;
+  bool link_used(std::uint32_t n, detail::LifoCacheSlot* cache) noexcept;
+  std::uint32_t pop_used(detail::LifoCacheSlot* cache) noexcept;
   std::size_t pop_chain(Head& head, std::uint32_t* nodes, std::size_t max) noexcept;
   // Pushes a chain taken by pop_chain (nodes[i].next == nodes[i + 1]) with one CAS.
   void push_chain(Head& head, const std::uint32_t* nodes, std::size_t count, bool track_depth) noexcept;
@@ -272,6 +285,11 @@ class BasicLifo {
 
   std::size_t capacity_;
   std::uint32_t pool_ = 0;         // nodes: capacity + cache_threads * cache_nodes
+  std::uint32_t null_ = 0;         // the empty-stack / end-of-chain index: pool_
+  unsigned index_bits_ = 0;        // bits of the head word holding the index
+  std::uint64_t index_mask_ = 0;
+  std::uint64_t tag_mask_ = 0;     // min(TagBits, 64 - index_bits_) bits
+  bool memo_ = false;              // remembered head words in use (tag wide enough)
   std::uint32_t cache_nodes_ = 0;  // most nodes one thread caches
   std::uint32_t cache_batch_ = 0;  // nodes moved per refill or give-back (cache_nodes / 2)
   std::uint64_t id_ = 0;           // registry id; 0: caching off
@@ -301,11 +319,18 @@ BasicLifo<TagBits, Window>::BasicLifo(std::size_t capacity, LifoCaching caching)
   }
   const std::size_t pool = capacity + threads * caching.nodes;
   pool_ = static_cast<std::uint32_t>(pool);
+  null_ = pool_;  // indices 0 .. pool - 1 are nodes
+  index_bits_ = 1;
+  while ((std::uint64_t{1} << index_bits_) <= null_) ++index_bits_;
+  index_mask_ = (std::uint64_t{1} << index_bits_) - 1;
+  const unsigned tag_bits = TagBits < 64 - index_bits_ ? TagBits : 64 - index_bits_;
+  tag_mask_ = (std::uint64_t{1} << tag_bits) - 1;
+  memo_ = tag_bits >= kMemoMinTagBits;
   nodes_ = std::make_unique<Node[]>(pool);
-  for (std::size_t i = 0; i + 1 < pool; ++i) {
-    nodes_[i].next.store(static_cast<std::uint32_t>(i + 1), std::memory_order_relaxed);
+  for (std::size_t i = 0; i < pool; ++i) {
+    nodes_[i].next.store(static_cast<std::uint32_t>(i + 1), std::memory_order_relaxed);  // the last: null_
   }
-  used_.word.store(kNull, std::memory_order_relaxed);
+  used_.word.store(null_, std::memory_order_relaxed);
   free_.word.store(0, std::memory_order_relaxed);
   if (threads > 0) {
     cache_nodes_ = caching.nodes;
@@ -356,6 +381,7 @@ detail::LifoCacheSlot* BasicLifo<TagBits, Window>::claim_cache(detail::LifoThrea
   slot.owner = this;
   slot.give_back = &BasicLifo::give_back;
   slot.count = 0;
+  slot.memo = 0;
   tc.ids[k] = id_;
   return &slot;
 }
@@ -381,7 +407,7 @@ std::uint32_t BasicLifo<TagBits, Window>::pop_node(Head& head) noexcept {
   std::uint64_t old_word = head.word.load(std::memory_order_acquire);
   for (;;) {
     const std::uint32_t n = index_of(old_word);
-    if (n == kNull) return kNull;
+    if (n == null_) return null_;
     // n may be concurrently popped and reused: the value read here is validated by the
     // CAS below (see the header comment), and the field is atomic so the read is no race.
     const std::uint32_t next = nodes_[n].next.load(std::memory_order_relaxed);
@@ -409,13 +435,21 @@ void BasicLifo<TagBits, Window>::push_node(Head& head, std::uint32_t n) noexcept
 }
 
 template <unsigned TagBits, class Window>
-bool BasicLifo<TagBits, Window>::link_used(std::uint32_t n) noexcept {
+bool BasicLifo<TagBits, Window>::link_used(std::uint32_t n, detail::LifoCacheSlot* cache) noexcept {
   Node& node = nodes_[n];
-  // Acquire: the depth of the current top node is read below.
-  std::uint64_t old_word = used_.word.load(std::memory_order_acquire);
+  std::uint64_t old_word = 0;
+  std::uint32_t below = 0;
+  if (cache != nullptr && cache->memo != 0) {  // memo_ is checked where memo is set
+    old_word = cache->word;  // what this thread last saw; the CAS checks it is still so
+    below = cache->top_depth;
+  } else {
+    // Acquire: the depth of the current top node is read below.
+    old_word = used_.word.load(std::memory_order_acquire);
+    const std::uint32_t top = index_of(old_word);
+    below = top == null_ ? 0 : nodes_[top].depth.load(std::memory_order_relaxed);
+  }
   for (;;) {
     const std::uint32_t top = index_of(old_word);
-    const std::uint32_t below = top == kNull ? 0 : nodes_[top].depth.load(std::memory_order_relaxed);
     if (below >= capacity_) {
       // Full, if top was still the top after the depth read: confirm by writing the same
       // word back (no tag change: nothing changed). Release, so that whoever takes top
@@ -424,15 +458,63 @@ bool BasicLifo<TagBits, Window>::link_used(std::uint32_t n) noexcept {
                                            std::memory_order_acquire)) {
         return false;
       }
-      continue;
+    } else {
+      node.next.store(top, std::memory_order_relaxed);
+      node.depth.store(below + 1, std::memory_order_relaxed);
+      // Release publishes next, depth and value to whoever takes or reads the node.
+      const std::uint64_t new_word = make_word(n, old_word);
+      if (used_.word.compare_exchange_weak(old_word, new_word, std::memory_order_release,
+                                           std::memory_order_acquire)) {
+        if (cache != nullptr && memo_) {
+          cache->word = new_word;
+          cache->top_depth = below + 1;
+          cache->top_next = top;
+          cache->memo = 3;
+        }
+        return true;
+      }
     }
-    node.next.store(top, std::memory_order_relaxed);
-    node.depth.store(below + 1, std::memory_order_relaxed);
-    // Release publishes next, depth and value to whoever takes or reads the node.
-    if (used_.word.compare_exchange_weak(old_word, make_word(n, old_word), std::memory_order_release,
+    const std::uint32_t now_top = index_of(old_word);
+    below = now_top == null_ ? 0 : nodes_[now_top].depth.load(std::memory_order_relaxed);
+  }
+}
+
+template <unsigned TagBits, class Window>
+std::uint32_t BasicLifo<TagBits, Window>::pop_used(detail::LifoCacheSlot* cache) noexcept {
+  std::uint64_t old_word = 0;
+  std::uint32_t next = null_;
+  std::uint32_t top_depth = 0;
+  bool depth_known = false;
+  if (cache != nullptr && cache->memo != 0 && index_of(cache->word) != null_) {
+    old_word = cache->word;
+    top_depth = cache->top_depth;
+    depth_known = true;
+    next = (cache->memo & 2) != 0 ? cache->top_next : nodes_[index_of(old_word)].next.load(std::memory_order_relaxed);
+  } else {
+    // Emptiness is decided on a fresh load only, never on a remembered word.
+    old_word = used_.word.load(std::memory_order_acquire);
+    if (index_of(old_word) == null_) return null_;
+    next = nodes_[index_of(old_word)].next.load(std::memory_order_relaxed);
+  }
+  for (;;) {
+    const std::uint32_t n = index_of(old_word);
+    Window::between_read_and_cas();
+    const std::uint64_t new_word = make_word(next, old_word);
+    if (used_.word.compare_exchange_weak(old_word, new_word, std::memory_order_acquire,
                                          std::memory_order_acquire)) {
-      return true;
+      if (cache != nullptr && memo_) {
+        // n is ours now: its depth is the one it had on the stack.
+        const std::uint32_t d = depth_known ? top_depth : nodes_[n].depth.load(std::memory_order_relaxed);
+        cache->word = new_word;
+        cache->top_depth = d - 1;
+        cache->memo = 1;
+      }
+      return n;
     }
+    depth_known = false;
+    const std::uint32_t now_top = index_of(old_word);
+    if (now_top == null_) return null_;
+    next = nodes_[now_top].next.load(std::memory_order_relaxed);
   }
 }
 
@@ -444,7 +526,7 @@ std::size_t BasicLifo<TagBits, Window>::pop_chain(Head& head, std::uint32_t* nod
     std::size_t count = 0;
     // Walk up to max nodes from the top. As in pop_node, every next read may be stale;
     // a successful CAS proves the stack did not change, so the walk saw the real chain.
-    while (n != kNull && count < max) {
+    while (n != null_ && count < max) {
       nodes[count++] = n;
       n = nodes_[n].next.load(std::memory_order_relaxed);
     }
@@ -468,7 +550,7 @@ void BasicLifo<TagBits, Window>::push_chain(Head& head, const std::uint32_t* nod
     const std::uint32_t top = index_of(old_word);
     tail.next.store(top, std::memory_order_relaxed);
     if (track_depth) {
-      const std::uint32_t below = top == kNull ? 0 : nodes_[top].depth.load(std::memory_order_relaxed);
+      const std::uint32_t below = top == null_ ? 0 : nodes_[top].depth.load(std::memory_order_relaxed);
       for (std::size_t i = 0; i < count; ++i) {
         nodes_[nodes[i]].depth.store(static_cast<std::uint32_t>(below + count - i), std::memory_order_relaxed);
       }
@@ -486,7 +568,7 @@ std::size_t BasicLifo<TagBits, Window>::link_used_chain(const std::uint32_t* nod
   std::uint64_t old_word = used_.word.load(std::memory_order_acquire);
   for (;;) {
     const std::uint32_t top = index_of(old_word);
-    const std::uint32_t below = top == kNull ? 0 : nodes_[top].depth.load(std::memory_order_relaxed);
+    const std::uint32_t below = top == null_ ? 0 : nodes_[top].depth.load(std::memory_order_relaxed);
     if (below >= capacity_) {  // full: confirmed as in link_used
       if (used_.word.compare_exchange_weak(old_word, old_word, std::memory_order_release,
                                            std::memory_order_acquire)) {
@@ -511,7 +593,7 @@ std::size_t BasicLifo<TagBits, Window>::link_used_chain(const std::uint32_t* nod
 template <unsigned TagBits, class Window>
 bool BasicLifo<TagBits, Window>::push(std::uint64_t id) noexcept {
   detail::LifoCacheSlot* cache = my_cache();
-  std::uint32_t n = kNull;
+  std::uint32_t n = null_;
   if (cache != nullptr) {
     if (cache->count == 0) {
       cache->count = static_cast<std::uint32_t>(pop_chain(free_, cache->nodes, cache_batch_));
@@ -521,10 +603,10 @@ bool BasicLifo<TagBits, Window>::push(std::uint64_t id) noexcept {
     n = cache->nodes[--cache->count];
   } else {
     n = pop_node(free_);
-    if (n == kNull) return false;
+    if (n == null_) return false;
   }
   nodes_[n].value = id;  // published by link_used's release
-  if (link_used(n)) return true;
+  if (link_used(n, cache)) return true;
   // Full: the node goes back where it came from.
   if (cache != nullptr) {
     cache->nodes[cache->count++] = n;
@@ -536,10 +618,10 @@ bool BasicLifo<TagBits, Window>::push(std::uint64_t id) noexcept {
 
 template <unsigned TagBits, class Window>
 bool BasicLifo<TagBits, Window>::pop(std::uint64_t& id) noexcept {
-  const std::uint32_t n = pop_node(used_);
-  if (n == kNull) return false;
-  id = nodes_[n].value;  // ordered by pop_node's acquire
   detail::LifoCacheSlot* cache = my_cache();
+  const std::uint32_t n = pop_used(cache);
+  if (n == null_) return false;
+  id = nodes_[n].value;  // ordered by pop_used's acquire
   if (cache != nullptr) {
     if (cache->count == cache_nodes_) {  // full: half of it goes back, one CAS
       cache->count -= cache_batch_;
@@ -597,8 +679,8 @@ template <unsigned TagBits, class Window>
 std::size_t BasicLifo<TagBits, Window>::drain(std::uint64_t* out) noexcept {
   std::uint64_t old_word = used_.word.load(std::memory_order_relaxed);
   do {
-    if (index_of(old_word) == kNull) return 0;
-  } while (!used_.word.compare_exchange_weak(old_word, make_word(kNull, old_word), std::memory_order_acquire,
+    if (index_of(old_word) == null_) return 0;
+  } while (!used_.word.compare_exchange_weak(old_word, make_word(null_, old_word), std::memory_order_acquire,
                                              std::memory_order_relaxed));
   // The whole chain is now ours. A correct stack holds at most capacity nodes; the bound
   // also keeps a corrupted one (the tiny-tag test build) from looping forever.
@@ -606,7 +688,7 @@ std::size_t BasicLifo<TagBits, Window>::drain(std::uint64_t* out) noexcept {
   std::uint32_t tail = n;
   std::size_t count = 0;
   const std::uint32_t head_node = n;
-  while (n != kNull && count < capacity_) {
+  while (n != null_ && count < capacity_) {
     out[count++] = nodes_[n].value;
     tail = n;
     n = nodes_[n].next.load(std::memory_order_relaxed);
@@ -632,7 +714,7 @@ std::vector<std::uint64_t> BasicLifo<TagBits, Window>::drain() {
 template <unsigned TagBits, class Window>
 std::size_t BasicLifo<TagBits, Window>::size() const noexcept {
   const std::uint32_t top = index_of(used_.word.load(std::memory_order_acquire));
-  if (top == kNull) return 0;
+  if (top == null_) return 0;
   const std::size_t depth = nodes_[top].depth.load(std::memory_order_relaxed);
   return depth < capacity_ ? depth : capacity_;
 }
