@@ -2,10 +2,13 @@
 // the dialing buffer, where records inserted through the API wait (most recent first).
 //
 // Design: a Treiber stack over a node pool allocated once, at construction. A stack head
-// is ONE 64-bit atomic word: the top node's index in the low 32 bits and a modification
-// tag above it, so a plain 64-bit CAS (no 16-byte CAS) guards against ABA. Free nodes sit
-// on a second Treiber stack of the same kind. Nothing allocates after construction; a
-// full buffer refuses a push (it never overwrites).
+// is ONE 64-bit atomic word: the top node's index in the low b bits and a modification
+// tag in the 64 - b bits above it (at most TagBits), so a plain 64-bit CAS (no 16-byte
+// CAS) guards against ABA. b is the fewest bits that hold the pool size, which as an index
+// marks the empty stack and the end of a chain: 11 bits and a 53-bit tag for the default
+// 1,024-id stack (1,152 nodes), 32 and 32 at worst. Free nodes sit on a second Treiber
+// stack of the same kind. Nothing allocates after construction; a full buffer refuses a
+// push (it never overwrites).
 //
 // Per-thread node caches (the fast path). Moving every node through the free stack costs
 // a push+pop pair four locked CASes (take a free node, link it, unlink it, give it back),
@@ -68,18 +71,42 @@
 // (try_lock only, on the slow path just described). With LifoCaching{0, 0} there are no
 // caches, no registry entry and the pool is exactly capacity nodes.
 //
+// Remembered head words (the rest of the fast path). Two CASes were still 26 ns a pair
+// here: each CAS waited for a load of the head (itself held up by the previous locked
+// instruction, about 5 ns) and a dependent read of the top node (about 3 ns). So a cache
+// slot also remembers the used-head word its thread installed or took with its last
+// successful CAS there, with the depth of that word's top node and, after a push, its
+// next: values the thread knows without reading them (it wrote them, or read them when it
+// owned the node). The next push or pop CASes against that word directly. If the head has
+// moved on, the CAS fails, returns the current word (acquire) and the loop goes on with
+// fresh reads as before; an empty stack is decided on a freshly loaded word only, a full
+// one by the confirming write-back. When the CAS succeeds the head holds exactly the
+// remembered word, so (tags below) it has not changed since: its top node stayed on the
+// stack, owned by nobody, and its depth and next (written only by an owner) are still the
+// remembered ones. No acquire is missing: the values were written by this thread or read
+// by it after an acquire, and the CAS orders as before (release to push, acquire to pop).
+// The price is in the ABA argument, next paragraph, and is why the tag is made wide.
+//
 // ABA: a popper reads head (top n, tag t) and n.next = m, then CASes head to m. If,
 // meanwhile, n was popped, m popped and n pushed back, the head index is n again and a
 // bare-index CAS would succeed and install the stale m. Every successful CAS that changes
 // a head adds one to the tag, so the CAS only succeeds if the head has not changed at
-// all, unless the tag wrapped around (exactly a multiple of 2^TagBits changes) between
-// the popper's load and its CAS. With the default 32-bit tag that needs four billion
-// operations while one thread sits between two instructions. (The refusal's unchanged
-// write-back keeps the tag: it changes nothing a concurrent CAS relies on.) Caches do not
-// change the argument: a node is still owned by exactly one thread between leaving one
-// stack and joining another, whether it waits in a cache or not. TagBits is a parameter
-// so that a test can build a stack with a deliberately tiny tag and show that the stress
-// test catches the corruption.
+// all, unless the tag wrapped around (exactly a multiple of 2^T changes, T the tag width)
+// between the moment the word was obtained and the CAS. With a loaded word that moment is
+// a few instructions before the CAS: with T >= 32, four billion changes while one thread
+// sits between two instructions. With a remembered word it is the thread's previous
+// operation on that stack, and a thread may idle for long. So words are remembered only
+// when T >= kLifoMemoTagBits (48): the pool needs at most 16 index bits, 65,535 nodes.
+// A wrong success then needs 2^48 changes of that head between two operations of one
+// thread (33 days of changes at 10^8 per second, two per push+pop pair), and then a
+// count that is an exact multiple of 2^48. Larger stacks load the head every time (about
+// 26 ns a pair here). (The refusal's unchanged write-back keeps the tag: it changes
+// nothing a concurrent CAS relies on.) Caches do not change the rest of the argument: a
+// node is still owned by exactly one thread between leaving one stack and joining another,
+// whether it waits in a cache or not. TagBits is a parameter so that a test can build a
+// stack with a deliberately tiny tag and show that the stress test catches the
+// corruption; such a build remembers words too (T >= TagBits is all it asks), so the
+// test covers that path as well.
 //
 // Memory orders (why each is enough):
 // - A node's fields are written only by the thread that owns it (it took it off a stack
