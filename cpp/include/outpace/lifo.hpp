@@ -280,8 +280,9 @@ class BasicLifo {
   // Head word: index in the low index_bits_ bits (null_ for an empty stack), tag above.
   std::uint32_t index_of(std::uint64_t word) const noexcept { return static_cast<std::uint32_t>(word & index_mask_); }
   std::uint64_t make_word(std::uint32_t index, std::uint64_t old_word) const noexcept {
-    const std::uint64_t tag = ((old_word >> index_bits_) + 1) & tag_mask_;
-    return (tag << index_bits_) | index;
+    // The tag field plus one, wrapping within the field (an add and a mask: this is on
+    // the path of every CAS).
+    return ((old_word + tag_one_) & tag_field_) | index;
   }
 
   std::uint32_t pop_node(Head& head) noexcept;
@@ -315,7 +316,8 @@ class BasicLifo {
   std::uint32_t null_ = 0;         // the empty-stack / end-of-chain index: pool_
   unsigned index_bits_ = 0;        // bits of the head word holding the index
   std::uint64_t index_mask_ = 0;
-  std::uint64_t tag_mask_ = 0;     // min(TagBits, 64 - index_bits_) bits
+  std::uint64_t tag_one_ = 0;      // 1 in the tag field: 1 << index_bits_
+  std::uint64_t tag_field_ = 0;    // the tag's min(TagBits, 64 - index_bits_) bits, in place
   bool memo_ = false;              // remembered head words in use (tag wide enough)
   std::uint32_t cache_nodes_ = 0;  // most nodes one thread caches
   std::uint32_t cache_batch_ = 0;  // nodes moved per refill or give-back (cache_nodes / 2)
@@ -351,7 +353,8 @@ BasicLifo<TagBits, Window>::BasicLifo(std::size_t capacity, LifoCaching caching)
   while ((std::uint64_t{1} << index_bits_) <= null_) ++index_bits_;
   index_mask_ = (std::uint64_t{1} << index_bits_) - 1;
   const unsigned tag_bits = TagBits < 64 - index_bits_ ? TagBits : 64 - index_bits_;
-  tag_mask_ = (std::uint64_t{1} << tag_bits) - 1;
+  tag_one_ = std::uint64_t{1} << index_bits_;
+  tag_field_ = ((std::uint64_t{1} << tag_bits) - 1) << index_bits_;
   memo_ = tag_bits >= kMemoMinTagBits;
   nodes_ = std::make_unique<Node[]>(pool);
   for (std::size_t i = 0; i < pool; ++i) {
