@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -144,6 +145,25 @@ void expect_each_once(const std::vector<std::vector<std::uint64_t>>& popped) {
   for (const auto& p : popped) all.insert(all.end(), p.begin(), p.end());
   std::sort(all.begin(), all.end());
   EXPECT_TRUE(std::adjacent_find(all.begin(), all.end()) == all.end()) << "an id came out twice";
+}
+
+TEST(LifoCache, PoolTagAndValidation) {
+  EXPECT_THROW(Lifo(4, LifoCaching{2, 1}), std::invalid_argument);
+  EXPECT_THROW(Lifo(4, LifoCaching{2, outpace::kLifoMaxCacheNodes + 1}), std::invalid_argument);
+  const Lifo off(4, LifoCaching{0, 0});
+  EXPECT_EQ(Access::pool(off), 4u);
+  EXPECT_EQ(Access::id(off), 0u);
+  // Remembered head words need a tag of >= 48 bits: a pool of at most 65,535 nodes.
+  const Lifo small(1024);
+  EXPECT_EQ(Access::pool(small), 1024u + 8 * 16);
+  EXPECT_TRUE(Access::uses_memo(small));
+  const Lifo edge(65'535 - 128);
+  EXPECT_TRUE(Access::uses_memo(edge));
+  const Lifo big(65'536 - 128);
+  EXPECT_FALSE(Access::uses_memo(big));
+  // The narrow test builds remember words whatever their tag (so the ABA test covers it).
+  const outpace::BasicLifo<1> tiny(2);
+  EXPECT_TRUE(Access::uses_memo(tiny));
 }
 
 TEST(LifoCache, ThreadExitGivesNodesAndPermitBack) {
