@@ -36,9 +36,12 @@ const char* to_string(RecordSource source) noexcept {
   return "unknown";
 }
 
-// Outside LIFO mode the stack is never used; one node keeps the member simple.
+// Outside LIFO mode the stack is never used; one node, no caches (no spare nodes, no
+// registry entry) keeps the member simple.
 DialingBuffer::DialingBuffer(const BufferSettings& settings)
-    : settings_(validated(settings)), lifo_(settings.lifo_mode ? settings.lifo_capacity : 1) {}
+    : settings_(validated(settings)),
+      lifo_(settings.lifo_mode ? settings.lifo_capacity : 1,
+            settings.lifo_mode ? LifoCaching{} : LifoCaching{0, 0}) {}
 
 void DialingBuffer::check_time(double now) {
   if (!std::isfinite(now) || now < 0.0) {

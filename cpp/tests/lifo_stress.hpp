@@ -62,6 +62,11 @@ struct Config {
   std::uint64_t total_ids = 1'000'000;
   bool batches = false;  // mix push_many, pop_many and drain with the single operations
   std::chrono::milliseconds stall_limit{10'000};
+  LifoCaching caching{};  // per-thread node caches of the stack under test
+  // Keep a lower bound of the ids inside (pushes counted after they return, pops before
+  // they start) in one shared counter and report if it ever exceeds capacity. Adds a
+  // contended RMW per operation, so off unless a test asks.
+  bool check_bound = false;
 };
 
 struct Report {
@@ -73,7 +78,9 @@ struct Report {
   bool overflowed = false;       // a consumer took more ids than were pushed (a cycle)
   bool stalled = false;          // the watchdog stopped the run
   bool pool_intact = false;      // afterwards exactly capacity() pushes fit, and come back
+  std::int64_t most_inside = 0;  // check_bound: the largest lower bound of ids inside seen
 
+  bool over_capacity(std::size_t capacity) const { return most_inside > static_cast<std::int64_t>(capacity); }
   bool clean() const {
     return lost == 0 && duplicated == 0 && foreign == 0 && !overflowed && !stalled && pool_intact &&
            taken == pushed;
@@ -82,7 +89,8 @@ struct Report {
     return "pushed=" + std::to_string(pushed) + " taken=" + std::to_string(taken) + " lost=" +
            std::to_string(lost) + " duplicated=" + std::to_string(duplicated) + " foreign=" +
            std::to_string(foreign) + " overflowed=" + std::to_string(overflowed) + " stalled=" +
-           std::to_string(stalled) + " pool_intact=" + std::to_string(pool_intact);
+           std::to_string(stalled) + " pool_intact=" + std::to_string(pool_intact) +
+           " most_inside=" + std::to_string(most_inside);
   }
 };
 
@@ -94,7 +102,7 @@ struct alignas(64) Progress {
 
 template <unsigned TagBits, class Window = NoRaceWindow>
 Report run(const Config& cfg) {
-  BasicLifo<TagBits, Window> stack(cfg.capacity);
+  BasicLifo<TagBits, Window> stack(cfg.capacity, cfg.caching);
   const std::uint64_t per_producer = cfg.total_ids / cfg.producers;
   const std::uint64_t total = per_producer * cfg.producers;
   const unsigned threads = cfg.producers + cfg.consumers;
@@ -105,6 +113,23 @@ Report run(const Config& cfg) {
   std::vector<std::uint64_t> accepted(cfg.producers, 0);
   std::vector<std::vector<std::uint64_t>> taken(cfg.consumers);
   std::atomic<bool> overflowed{false};
+  // check_bound: pushes add after they succeed, pops subtract before they start and add
+  // back what they did not take, so `inside` never exceeds the ids really inside.
+  std::atomic<std::int64_t> inside{0};
+  std::atomic<std::int64_t> most_inside{0};
+  const auto note_pushed = [&](std::uint64_t k) {
+    if (!cfg.check_bound || k == 0) return;
+    const std::int64_t now = inside.fetch_add(static_cast<std::int64_t>(k)) + static_cast<std::int64_t>(k);
+    std::int64_t seen = most_inside.load(std::memory_order_relaxed);
+    while (now > seen && !most_inside.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+    }
+  };
+  const auto before_pop = [&](std::uint64_t k) {
+    if (cfg.check_bound) inside.fetch_sub(static_cast<std::int64_t>(k));
+  };
+  const auto after_pop = [&](std::uint64_t asked, std::uint64_t got) {
+    if (cfg.check_bound && got < asked) inside.fetch_add(static_cast<std::int64_t>(asked - got));
+  };
 
   const auto producer = [&](unsigned p) {
     // Ids are 1-based and unique: producer p owns [p * per_producer + 1, (p + 1) * per_producer].
@@ -121,6 +146,7 @@ Report run(const Config& cfg) {
       } else {
         done = stack.push(first + i) ? 1 : 0;
       }
+      note_pushed(done);
       if (done == 0) {
         std::this_thread::yield();  // full: let a consumer run
         continue;
@@ -145,11 +171,17 @@ Report run(const Config& cfg) {
       std::size_t got = 0;
       ++round;
       if (cfg.batches && round % 64 == 0) {
+        before_pop(cfg.capacity);
         got = stack.drain(buf.data());
+        after_pop(cfg.capacity, got);
       } else if (cfg.batches && (round & 1)) {
+        before_pop(1 + round % 5);
         got = stack.pop_many(buf.data(), 1 + round % 5);
+        after_pop(1 + round % 5, got);
       } else {
+        before_pop(1);
         got = stack.pop(buf[0]) ? 1 : 0;
+        after_pop(1, got);
       }
       if (got == 0) {
         if (finished || stop.load(std::memory_order_relaxed)) return;
@@ -200,6 +232,7 @@ Report run(const Config& cfg) {
 
   Report r;
   r.stalled = stalled;
+  r.most_inside = most_inside.load();
   r.overflowed = overflowed.load();
   std::vector<std::uint8_t> seen(static_cast<std::size_t>(total) + 1, 0);
   const auto count = [&](std::uint64_t id) {
