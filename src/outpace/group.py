@@ -30,7 +30,7 @@ from outpace.settings import DialingMode, GroupSettings
 
 __all__ = ["CampaignGroup", "Decision", "Dialer", "GroupMetrics"]
 
-_ORIGINS = (RecordOrigin.INSERTED, RecordOrigin.CALLING_LIST, RecordOrigin.PREVIEW)
+_ORIGINS = (RecordOrigin.INSERTED, RecordOrigin.CALLING_LIST, RecordOrigin.PREVIEW, RecordOrigin.RETRY)
 
 
 def _action(kind: int, call: int, record: int, agent: int) -> Action:
@@ -81,7 +81,9 @@ class GroupMetrics:
     effective_mode: DialingMode
     switched_to_progressive: bool
     theta: float
-    records_waiting: int
+    records_waiting: int  # not dialed yet: inserted, calling list and retries (due or not)
+    records_retry: int = 0  # of which retries scheduled by a treatment
+    records_closed: int = 0  # records whose treatment closed them
 
 
 @dataclass(frozen=True)
