@@ -173,3 +173,17 @@ def test_lifo_cannot_change_on_a_running_group() -> None:
     with pytest.raises(ValueError, match="lifo cannot change on a running group"):
         g.update_settings(g.settings.replace(lifo=True))
     assert g.settings.lifo is False
+
+
+def test_a_list_record_added_while_in_flight_joins_the_list_after_its_call() -> None:
+    g = one_agent()
+    g.add_records([7])
+    assert g.tick(1.0) == [Dial(1, 7, None)]
+    g.add_records([8, 7])  # 7 is in flight: it joins the list when its call ends
+    with pytest.raises(ValueError, match=r"record_ids\[0\] = 7 is already waiting"):
+        g.add_records([7])
+    assert g.metrics().records_waiting == 2
+    g.call_failed(1, 2.0, "declined")  # closed: 7 goes to the end of the list
+    assert g.tick(3.0) == [Dial(2, 8, None)]
+    g.call_failed(2, 4.0, "declined")
+    assert g.tick(5.0) == [Dial(3, 7, None)]

@@ -109,21 +109,31 @@ void CampaignGroup::finish_call(std::int64_t call_id, CallResult result, double 
   // The treatment for this result decides what becomes of the record.
   dialed_ids_.erase(c.record);
   const Outcome o = buffer_.report(static_cast<std::uint64_t>(c.record), result, buffer_clock(now));
-  const auto again = std::find(reinserted_.begin(), reinserted_.end(), c.record);
+  const auto again = find_pending(c.record);
   if (o.action != TreatmentAction::Close) {
     waiting_ids_.insert(c.record);  // back in the buffer as a retry
-    if (again != reinserted_.end()) reinserted_.erase(again);  // the retry brings it back already
+    if (again != pending_.end()) pending_.erase(again);  // the retry brings it back already
     return;
   }
   ++records_closed_;
-  if (again != reinserted_.end()) {
-    try {
-      buffer_insert(c.record, "insert_record");
-      reinserted_.erase(again);
-    } catch (const std::invalid_argument&) {
-      // The LIFO stack is full: the record stays with the group and stop() returns it.
-    }
+  if (again == pending_.end()) return;
+  if (again->second == RecordOrigin::CallingList) {
+    const auto id = static_cast<std::uint64_t>(c.record);
+    buffer_.add_list_records(&id, nullptr, 1);  // at the end of the list, as added
+    waiting_ids_.insert(c.record);
+    pending_.erase(again);
+    return;
   }
+  try {
+    buffer_insert(c.record, "insert_record");
+    pending_.erase(again);
+  } catch (const std::invalid_argument&) {
+    // The LIFO stack is full: the record stays with the group and stop() returns it.
+  }
+}
+
+std::vector<std::pair<std::int64_t, RecordOrigin>>::iterator CampaignGroup::find_pending(std::int64_t record) {
+  return std::find_if(pending_.begin(), pending_.end(), [&](const auto& p) { return p.first == record; });
 }
 
 double CampaignGroup::buffer_clock(double now) {
@@ -294,7 +304,7 @@ void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<
       return;
     case AgentState::Reserved:
       if (a.preview_record >= 0) {
-        return_record(a.preview_record, a.preview_origin);
+        return_record({a.preview_record, a.preview_origin, a.preview_buffered});
         a.preview_record = -1;
       } else if (auto c = calls_.find(s.call); c != calls_.end()) {
         c->second.agent_slot = -1;  // the call goes on without its seized agent
@@ -327,14 +337,13 @@ void CampaignGroup::insert_record(std::int64_t record, double now) {
   const TimeAdvance advance = check_time(now, "insert_record");
   check_record_id(record, "insert_record", "record_id");
   // A record waiting twice would be dialed twice.
-  if (waiting_ids_.count(record) != 0 ||
-      std::find(reinserted_.begin(), reinserted_.end(), record) != reinserted_.end()) {
+  if (waiting_ids_.count(record) != 0 || find_pending(record) != pending_.end()) {
     throw std::invalid_argument(describe("insert_record", "record is already waiting to be dialed:", record));
   }
   if (dialed_ids_.count(record) != 0) {
     // Dialed already and its call is still in flight: it may come back (a new attempt),
     // once that call's result has been reported to the buffer.
-    reinserted_.push_back(record);
+    pending_.emplace_back(record, RecordOrigin::Inserted);
     return;
   }
   buffer_insert(record, "insert_record");
@@ -350,19 +359,24 @@ void CampaignGroup::add_records(const std::int64_t* records, std::size_t count) 
     char field[64];
     std::snprintf(field, sizeof field, "record_ids[%zu]", i);
     check_record_id(records[i], "add_records", field);
-    if (waiting_ids_.count(records[i]) != 0 || dialed_ids_.count(records[i]) != 0 ||
-        std::find(reinserted_.begin(), reinserted_.end(), records[i]) != reinserted_.end() ||
+    if (waiting_ids_.count(records[i]) != 0 || find_pending(records[i]) != pending_.end() ||
         !batch.insert(records[i]).second) {
       char buf[200];
-      std::snprintf(buf, sizeof buf,
-                    "add_records: record_ids[%zu] = %lld is already waiting to be dialed (or in flight)", i,
+      std::snprintf(buf, sizeof buf, "add_records: record_ids[%zu] = %lld is already waiting to be dialed", i,
                     static_cast<long long>(records[i]));
       throw std::invalid_argument(buf);
     }
-    ids.push_back(static_cast<std::uint64_t>(records[i]));
+    // Dialed already and still in flight: it comes back when that call ends (see pending_).
+    if (dialed_ids_.count(records[i]) == 0) ids.push_back(static_cast<std::uint64_t>(records[i]));
   }
   buffer_.add_list_records(ids.data(), nullptr, ids.size());
-  for (std::size_t i = 0; i < count; ++i) waiting_ids_.insert(records[i]);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (dialed_ids_.count(records[i]) != 0) {
+      pending_.emplace_back(records[i], RecordOrigin::CallingList);
+    } else {
+      waiting_ids_.insert(records[i]);
+    }
+  }
 }
 
 void CampaignGroup::set_endless_records(bool endless) {
@@ -370,38 +384,37 @@ void CampaignGroup::set_endless_records(bool endless) {
   endless_ = endless;
 }
 
-std::optional<std::pair<std::int64_t, RecordOrigin>> CampaignGroup::next_record(double now) {
+std::optional<CampaignGroup::Taken> CampaignGroup::next_record(double now) {
   // Buffered records first (LIFO, retries due, list); then, endless, invented ones.
   if (!waiting_ids_.empty()) {
     const std::vector<Dial> d = buffer_.next(buffer_clock(now), 1);
     if (!d.empty()) {
       const auto record = static_cast<std::int64_t>(d.front().record_id);
-      return std::make_pair(record, origin_of(record, d.front().source));
+      return Taken{record, origin_of(record, d.front().source), true};
     }
   }
   if (!generated_returned_.empty()) {
     const std::int64_t record = generated_returned_.front();
     generated_returned_.pop_front();
-    return std::make_pair(record, RecordOrigin::CallingList);
+    return Taken{record, RecordOrigin::CallingList, false};
   }
-  if (endless_) return std::make_pair(next_generated_record_++, RecordOrigin::CallingList);
+  if (endless_) return Taken{next_generated_record_++, RecordOrigin::CallingList, false};
   return std::nullopt;
 }
 
-void CampaignGroup::return_record(std::int64_t record, RecordOrigin origin) {
-  (void)origin;  // the buffer knows where its records came from
-  if (waiting_ids_.count(record) != 0) {
-    buffer_.return_undialed(static_cast<std::uint64_t>(record));  // back where it came from
+void CampaignGroup::return_record(const Taken& taken) {
+  if (taken.buffered) {
+    buffer_.return_undialed(static_cast<std::uint64_t>(taken.record));  // back where it came from
   } else {
-    generated_returned_.push_front(record);  // an endless list's record: first again
+    generated_returned_.push_front(taken.record);  // an endless list's record: first again
   }
 }
 
-bool CampaignGroup::mark_dialed(std::int64_t record) {
-  if (waiting_ids_.erase(record) == 0) return false;  // invented by an endless list
-  inserted_ids_.erase(record);
-  dialed_ids_.insert(record);
-  return true;
+void CampaignGroup::mark_dialed(const Taken& taken) {
+  if (!taken.buffered) return;
+  waiting_ids_.erase(taken.record);
+  inserted_ids_.erase(taken.record);
+  dialed_ids_.insert(taken.record);
 }
 
 std::int64_t CampaignGroup::records_available(double now) const {
@@ -411,7 +424,7 @@ std::int64_t CampaignGroup::records_available(double now) const {
 
 std::int64_t CampaignGroup::records_waiting() const {
   const BufferCounts b = buffer_.counts();
-  return static_cast<std::int64_t>(b.lifo + b.lifo_returned + b.list + b.retry + reinserted_.size() +
+  return static_cast<std::int64_t>(b.lifo + b.lifo_returned + b.list + b.retry + pending_.size() +
                                    generated_returned_.size());
 }
 
@@ -579,14 +592,15 @@ std::optional<Action> CampaignGroup::hand_preview(std::size_t slot, double now) 
   if (!rec) return std::nullopt;
   const std::int64_t call = next_call_++;
   if (!pool_.reserve(slot, call)) {
-    return_record(rec->first, rec->second);
+    return_record(*rec);
     return std::nullopt;
   }
   account(a, AgentState::Ready, now);
-  a.preview_record = rec->first;
-  a.preview_origin = rec->second;
+  a.preview_record = rec->record;
+  a.preview_origin = rec->origin;
+  a.preview_buffered = rec->buffered;
   a.preview_call = call;
-  return Action{ActionKind::Preview, call, rec->first, a.id};
+  return Action{ActionKind::Preview, call, rec->record, a.id};
 }
 
 std::optional<Action> CampaignGroup::pull(std::int64_t agent, double now) {
@@ -609,7 +623,8 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
   Call c{a.preview_record, now};
   c.agent_slot = static_cast<std::int64_t>(slot);
   c.origin = a.preview_origin;
-  c.buffered = mark_dialed(a.preview_record);
+  c.buffered = a.preview_buffered;
+  mark_dialed({a.preview_record, a.preview_origin, a.preview_buffered});
   c.dialing_index = dialing_.size();
   dialing_.push_back(a.preview_call);
   dialed_at_.push_back(now);
@@ -628,7 +643,7 @@ void CampaignGroup::preview_skip(std::int64_t agent, double now) {
   const std::size_t slot = slot_of(agent, "preview_skip");
   Agent& a = agents_[slot];
   if (a.preview_record < 0) throw std::invalid_argument(describe("preview_skip", "agent has no record to preview:", agent));
-  return_record(a.preview_record, a.preview_origin);
+  return_record({a.preview_record, a.preview_origin, a.preview_buffered});
   pool_.release(slot, a.preview_call);
   account(a, AgentState::Reserved, now);
   a.preview_record = -1;
@@ -652,8 +667,8 @@ std::vector<UndialedRecord> CampaignGroup::stop(double now) {
   };
   // LIFO (top first), retries (by due time), then the calling list in order.
   take_buffer();
-  for (const std::int64_t record : reinserted_) out.push_back({record, RecordOrigin::Inserted});
-  reinserted_.clear();
+  for (const auto& [record, origin] : pending_) out.push_back({record, origin});
+  pending_.clear();
   for (const std::int64_t record : generated_returned_) out.push_back({record, RecordOrigin::CallingList});
   generated_returned_.clear();
   // Then the records agents were previewing.
@@ -661,7 +676,7 @@ std::vector<UndialedRecord> CampaignGroup::stop(double now) {
   for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
     Agent& a = agents_[slot];
     if (a.preview_record >= 0) {
-      if (waiting_ids_.count(a.preview_record) != 0) {
+      if (a.preview_buffered) {
         buffer_.return_undialed(static_cast<std::uint64_t>(a.preview_record));
         previewed = true;
       } else {

@@ -180,9 +180,9 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
     auto rec = next_record(now);
     if (!rec) return;
     const std::int64_t id = next_call_++;
-    Call c{rec->first, now};
-    c.origin = rec->second;
-    c.buffered = waiting_ids_.count(rec->first) != 0;
+    Call c{rec->record, now};
+    c.origin = rec->origin;
+    c.buffered = rec->buffered;
     std::int64_t agent_id = -1;
     if (seize) {
       if (const auto slot = longest_idle(); slot && pool_.reserve(*slot, id)) {
@@ -212,7 +212,7 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
           agent_id = agents_[static_cast<std::size_t>(pick)].id;
         }
       } else {
-        return_record(rec->first, rec->second);
+        return_record(*rec);
         --next_call_;
         return;
       }
@@ -223,8 +223,8 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
     calls_.emplace(id, c);
     ++totals_.dials;
     ++stats_.dials;
-    out.push_back({ActionKind::Dial, id, rec->first, agent_id});
-    mark_dialed(rec->first);
+    out.push_back({ActionKind::Dial, id, rec->record, agent_id});
+    mark_dialed(*rec);
   }
 }
 

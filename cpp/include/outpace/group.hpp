@@ -92,9 +92,9 @@ class CampaignGroup {
   // They wait in the group's DialingBuffer (buffer.hpp): each call's end is reported to it
   // with its CallResult and the treatments decide (retry later, next number, close; LIFO
   // mode: one attempt). Record ids must be >= 0. A record already waiting (or previewed,
-  // or scheduled for a retry) is refused; a record inserted while its call is still in
-  // flight is taken when that call ends (unless a retry already brings it back); a full
-  // LIFO stack refuses the insert.
+  // or scheduled for a retry) is refused; a record inserted or added while its call is
+  // still in flight is taken when that call ends (unless a retry already brings it back);
+  // a full LIFO stack refuses the insert.
   void insert_record(std::int64_t record, double now);
   void add_records(const std::int64_t* records, std::size_t count);
   // With an endless list the group invents record ids (the simulator's campaigns).
@@ -146,6 +146,7 @@ class CampaignGroup {
     std::int64_t preview_call = -1;
     std::int64_t promised_call = -1;  // Predictive with Seizing: a ringing call it will take
     RecordOrigin preview_origin = RecordOrigin::CallingList;
+    bool preview_buffered = false;  // the preview record came from buffer_
   };
   enum class CallPhase : std::uint8_t { Dialing, Held, Talking, Ivr, IvrWaiting };
   struct Call {
@@ -188,9 +189,14 @@ class CampaignGroup {
   void buffer_insert(std::int64_t record, const char* event);
   void place_calls(std::int64_t n, double now, std::vector<Action>& out, bool seize);
   std::int64_t decide(double now, bool* seize);
-  std::optional<std::pair<std::int64_t, RecordOrigin>> next_record(double now);
-  bool mark_dialed(std::int64_t record);  // true when the record came from buffer_
-  void return_record(std::int64_t record, RecordOrigin origin);
+  struct Taken {
+    std::int64_t record;
+    RecordOrigin origin;
+    bool buffered;  // from buffer_ (else invented by an endless list)
+  };
+  std::optional<Taken> next_record(double now);
+  void mark_dialed(const Taken& taken);
+  void return_record(const Taken& taken);
   void steer_on_answer(double now, bool abandoned);
   void steer_busy(double now);
   void push_previews(double now, std::vector<Action>& out);
@@ -218,7 +224,10 @@ class CampaignGroup {
   std::unordered_set<std::int64_t> waiting_ids_;   // in buffer_, not dialed (waiting, retry, previewed)
   std::unordered_set<std::int64_t> inserted_ids_;  // inserted through the API, not dialed yet
   std::unordered_set<std::int64_t> dialed_ids_;    // buffered records with a call in flight
-  std::vector<std::int64_t> reinserted_;           // inserted while in flight: taken when the call ends
+  // Records inserted or added to the list while their call was in flight, with where they
+  // go: taken into buffer_ when that call ends (unless a retry brings them back anyway).
+  std::vector<std::pair<std::int64_t, RecordOrigin>> pending_;
+  std::vector<std::pair<std::int64_t, RecordOrigin>>::iterator find_pending(std::int64_t record);
   std::int64_t records_closed_ = 0;
   std::deque<std::int64_t> generated_returned_;  // endless records taken and not dialed
   bool endless_ = false;
