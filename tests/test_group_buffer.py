@@ -67,7 +67,7 @@ def test_invalid_number_closes_a_record_with_one_number() -> None:
 
 
 def test_machine_drop_and_answer_reach_their_treatments() -> None:
-    g = CampaignGroup(GroupSettings(mode="progressive", tau=2.0, lines_per_agent=2.0))
+    g = CampaignGroup(GroupSettings(mode=outpace.DialingMode.PROGRESSIVE, tau=2.0, lines_per_agent=2.0))
     g.add_records([1, 2, 3, 4])
     g.agent_ready(1, 0.0)
     assert dials(g.tick(1.0)) == [1, 2]
@@ -138,7 +138,7 @@ def test_a_record_inserted_while_in_flight_comes_back_after_its_call() -> None:
 
 
 def test_previewed_retry_skipped_keeps_its_origin() -> None:
-    g = CampaignGroup(GroupSettings(mode="pull_preview"))
+    g = CampaignGroup(GroupSettings(mode=outpace.DialingMode.PULL_PREVIEW))
     g.add_records([5, 6])
     g.agent_ready(1, 0.0)
     assert g.pull(1, 1.0) == Preview(1, 5, 1)
@@ -187,3 +187,69 @@ def test_a_list_record_added_while_in_flight_joins_the_list_after_its_call() -> 
     assert g.tick(3.0) == [Dial(2, 8, None)]
     g.call_failed(2, 4.0, "declined")
     assert g.tick(5.0) == [Dial(3, 7, None)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_runs_never_dial_a_record_twice_at_once(seed: int) -> None:
+    """Retries, re-inserts, previews and drops at random: a record is never in two calls at
+    once, and stop() returns each record once and none in flight (except one inserted
+    again while its call was in flight)."""
+    import random
+
+    rng = random.Random(seed)
+    modes = ["predictive", "predictive_seizing", "progressive", "progressive_seizing", "push_preview", "pull_preview"]
+    results = ["busy", "no_answer", "invalid_number", "network_failure", "declined", "fax"]
+    g = CampaignGroup(GroupSettings(mode=rng.choice(modes), lifo=rng.random() < 0.5, history_length=5, seize_timeout=20.0))  # type: ignore[arg-type]
+    g.add_records(range(1000, 1030))
+    now = 0.0
+    live: dict[int, int] = {}  # call -> record
+    again: set[int] = set()
+    for _ in range(300):
+        now += rng.choice([0.0, 0.5, 1.0, 5.0, 100.0, 400.0])
+        k, ident = rng.random(), rng.randint(0, 5)
+        out: list[outpace.Action] = []
+        try:
+            if k < 0.15:
+                out = g.agent_ready(ident, now)
+            elif k < 0.2:
+                out = g.agent_not_ready(ident, now)
+            elif k < 0.4:
+                out = g.tick(now)
+            elif k < 0.5 and live:
+                call, is_live = rng.choice(list(live)), rng.random() < 0.7
+                out = g.call_answered(call, now, live=is_live)
+                if not is_live:
+                    del live[call]
+            elif k < 0.6 and live:
+                call = rng.choice(list(live))
+                out = g.call_failed(call, now, rng.choice(results))
+                del live[call]
+            elif k < 0.7 and live:
+                call = rng.choice(list(live))
+                out = g.call_ended(call, now)
+                del live[call]
+            elif k < 0.75:
+                p = g.pull(ident, now)
+                out = [p] if p else []
+            elif k < 0.8:
+                out = g.preview_dial(ident, now)
+            elif k < 0.85:
+                g.preview_skip(ident, now)
+            elif k < 0.95:
+                record = rng.choice([5000 + ident, 1000 + ident])
+                g.insert_record(record, now)
+                if record in live.values():
+                    again.add(record)
+            else:
+                out = g.place(ident % 3, now)
+        except ValueError:
+            continue
+        for a in out:
+            if isinstance(a, outpace.Drop):
+                live.pop(a.call_id, None)
+            if isinstance(a, Dial):
+                assert a.record_id not in live.values()
+                live[a.call_id] = a.record_id
+    back = [r for r, _ in g.stop(now + 1)]
+    assert len(back) == len(set(back))
+    assert set(back) & set(live.values()) <= again
