@@ -240,3 +240,31 @@ def test_duplicate_lifo_insert_is_dialed_once() -> None:
     buf.insert(1)
     assert ids(buf.next_records(0.0, 5)) == [1]
     assert buf.counts().duplicates_dropped == 1
+
+
+def test_return_undialed_puts_a_record_back_where_it_came_from() -> None:
+    buf = DialingBuffer(lifo_mode=True)
+    buf.add_list_records([10, 11])
+    buf.insert(1)
+    assert buf.available(0.0) == 3
+    assert ids(buf.next_records(0.0, 2)) == [1, 10]
+    assert buf.available(0.0) == 1
+    buf.return_undialed(10)  # front of the list again
+    buf.return_undialed(1)  # top of the LIFO stack again
+    assert buf.counts().in_flight == 0
+    assert ids(buf.next_records(0.0, 3)) == [1, 10, 11]
+    with pytest.raises(ValueError, match="record_id 99 is not in flight"):
+        buf.return_undialed(99)
+
+
+def test_available_counts_retries_only_when_due() -> None:
+    buf = DialingBuffer(treatments={CallResult.BUSY: Treatment.retry(60, 2)})
+    buf.add_list_records([1, 2])
+    buf.next_records(0.0, 1)
+    buf.report(1, CallResult.BUSY, 0.0)
+    assert buf.available(59.0) == 1
+    assert buf.available(60.0) == 2
+    assert ids(buf.next_records(60.0, 1)) == [1]
+    buf.return_undialed(1)  # not dialed: no attempt counted
+    assert ids(buf.next_records(61.0, 1)) == [1]
+    assert buf.report(1, CallResult.BUSY, 61.0).action is TreatmentAction.CLOSE

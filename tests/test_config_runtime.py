@@ -173,3 +173,19 @@ def test_channel_cannot_change_while_running() -> None:
     assert err.value.field == "profiles.p.channel"
     with pytest.raises(ConfigError, match="not a voice group"):
         apply_change(CampaignGroup(GroupSettings()), sms, sms)
+
+
+def test_lifo_mode_cannot_change_while_running() -> None:
+    off = config("predictive").resolve("g")
+    on = Configuration(
+        [DialingProfile("p", lifo=True)], [CampaignTemplate("t", profile="p")], [CampaignGroupConfig("g", template="t", mode="predictive")]
+    ).resolve("g")
+    assert on.settings is not None and on.settings.lifo
+    with pytest.raises(ConfigError, match="LIFO mode is off for this running group") as err:
+        check_running_change(off, on)
+    assert err.value.field == "profiles.p.lifo"
+    assert off.settings is not None
+    group = CampaignGroup(off.settings)
+    with pytest.raises(ConfigError, match="LIFO mode"):
+        apply_change(group, off, on)
+    assert group.settings.lifo is False

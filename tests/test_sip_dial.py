@@ -37,7 +37,9 @@ def test_adapter_runs_a_campaign_and_accounts_for_every_call(tmp_path: Path) -> 
             assert report.dialed == len(numbers) and report.accounted == len(numbers)
             assert report.results == {CallResult.BUSY: 6, CallResult.ANSWER: 18}
             assert report.bridged + report.dropped == 18 and report.ended == report.bridged
-            assert report.records_left == 0 and report.errors == 0
+            # The 6 busy numbers: the default treatment retries them in 300 s, so the
+            # run ends with them scheduled and stop() returns them.
+            assert report.records_left == 6 and report.errors == 0
 
         asyncio.run(go())
         m = group.metrics()

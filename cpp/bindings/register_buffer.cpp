@@ -284,6 +284,11 @@ void register_dialing_buffer(py::module_& m) {
           "preview_skip", [](DialingBuffer& b, py::handle agent) { b.preview_skip(as_unsigned(agent, "agent_id")); },
           py::arg("agent_id"))
       .def(
+          "return_undialed",
+          [](DialingBuffer& b, py::handle id) { b.return_undialed(as_unsigned(id, "record_id")); },
+          py::arg("record_id"))
+      .def("available", &DialingBuffer::available, py::arg("now"))
+      .def(
           "report",
           [](DialingBuffer& b, py::handle id, CallResult result, double now) {
             const auto o = b.report(as_unsigned(id, "record_id"), result, now);

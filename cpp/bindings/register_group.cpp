@@ -181,6 +181,8 @@ void register_group(py::module_& m) {
         d["switched_to_progressive"] = x.switched_to_progressive;
         d["theta"] = x.theta;
         d["records_waiting"] = x.records_waiting;
+        d["records_retry"] = x.records_retry;
+        d["records_closed"] = x.records_closed;
         return d;
       })
       .def("last_decision", [](const CampaignGroup& g) {

@@ -225,6 +225,27 @@ void DialingBuffer::preview_skip(std::uint64_t agent_id) {
   put_back(take_previewed(agent_id));
 }
 
+void DialingBuffer::return_undialed(std::uint64_t record_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto it = in_flight_.find(record_id);
+  if (it == in_flight_.end()) {
+    throw std::invalid_argument("record_id " + std::to_string(record_id) +
+                                " is not in flight: it was not handed out to dial, or its result was "
+                                "already reported");
+  }
+  const Record r = it->second;
+  in_flight_.erase(it);
+  put_back(r);
+}
+
+std::size_t DialingBuffer::available(double now) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::size_t n = list_.size();
+  if (settings_.lifo_mode) n += lifo_.size() + lifo_returned_.size();
+  for (auto it = retries_.begin(); it != retries_.end() && it->first.first <= now; ++it) ++n;
+  return n;
+}
+
 Outcome DialingBuffer::report(std::uint64_t record_id, CallResult result, double now) {
   if (!is_valid(result)) {
     throw std::invalid_argument("result must be a CallResult (got " + std::to_string(static_cast<int>(result)) +

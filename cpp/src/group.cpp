@@ -18,10 +18,16 @@ std::string describe(const char* event, const char* what, std::int64_t id) {
   std::snprintf(buf, sizeof buf, "%s: %s %lld", event, what, static_cast<long long>(id));
   return buf;
 }
+
+BufferSettings buffer_settings(const GroupSettings& s) {
+  BufferSettings b;
+  b.lifo_mode = s.lifo;  // default capacity, batches and treatments
+  return b;
+}
 }  // namespace
 
 CampaignGroup::CampaignGroup(const GroupSettings& settings)
-    : settings_(settings), stats_(settings), compliance_(settings.compliance) {
+    : settings_(settings), stats_(settings), compliance_(settings.compliance), buffer_(buffer_settings(settings)) {
   settings_.validate();
   const double aim = settings_.goal == OptimizationGoal::AbandonRate
                          ? settings_.goal_value / 100.0 * (5.0 / 6.0)
@@ -94,7 +100,68 @@ void CampaignGroup::remove_dialing(Call& c) {
   if (i < dialing_.size()) calls_[moved].dialing_index = i;
 }
 
-void CampaignGroup::finish_call(std::int64_t call_id) { calls_.erase(call_id); }
+void CampaignGroup::finish_call(std::int64_t call_id, CallResult result, double now) {
+  const auto it = calls_.find(call_id);
+  if (it == calls_.end()) return;
+  const Call c = it->second;
+  calls_.erase(it);
+  if (!c.buffered) return;
+  // The treatment for this result decides what becomes of the record.
+  dialed_ids_.erase(c.record);
+  const Outcome o = buffer_.report(static_cast<std::uint64_t>(c.record), result, buffer_clock(now));
+  const auto again = find_pending(c.record);
+  if (o.action != TreatmentAction::Close) {
+    waiting_ids_.insert(c.record);  // back in the buffer as a retry
+    if (again != pending_.end()) pending_.erase(again);  // the retry brings it back already
+    return;
+  }
+  ++records_closed_;
+  if (again == pending_.end()) return;
+  if (again->second == RecordOrigin::CallingList) {
+    const auto id = static_cast<std::uint64_t>(c.record);
+    buffer_.add_list_records(&id, nullptr, 1);  // at the end of the list, as added
+    waiting_ids_.insert(c.record);
+    pending_.erase(again);
+    return;
+  }
+  try {
+    buffer_insert(c.record, "insert_record");
+    pending_.erase(again);
+  } catch (const std::invalid_argument&) {
+    // The LIFO stack is full: the record stays with the group and stop() returns it.
+  }
+}
+
+std::vector<std::pair<std::int64_t, RecordOrigin>>::iterator CampaignGroup::find_pending(std::int64_t record) {
+  return std::find_if(pending_.begin(), pending_.end(), [&](const auto& p) { return p.first == record; });
+}
+
+double CampaignGroup::buffer_clock(double now) {
+  // The group takes events up to 1e-9 s out of order; the buffer takes none.
+  buffer_now_ = std::max(buffer_now_, now);
+  return buffer_now_;
+}
+
+RecordOrigin CampaignGroup::origin_of(std::int64_t record, RecordSource source) const {
+  switch (source) {
+    case RecordSource::LifoInsert: return RecordOrigin::Inserted;
+    case RecordSource::Retry: return RecordOrigin::Retry;
+    case RecordSource::CallingList: break;
+  }
+  return inserted_ids_.count(record) != 0 ? RecordOrigin::Inserted : RecordOrigin::CallingList;
+}
+
+void CampaignGroup::buffer_insert(std::int64_t record, const char* event) {
+  if (!buffer_.insert(static_cast<std::uint64_t>(record))) {
+    char buf[240];
+    std::snprintf(buf, sizeof buf,
+                  "%s: the LIFO buffer is full (lifo_capacity %zu records waiting); record %lld was not taken",
+                  event, buffer_.settings().lifo_capacity, static_cast<long long>(record));
+    throw std::invalid_argument(buf);
+  }
+  waiting_ids_.insert(record);
+  inserted_ids_.insert(record);
+}
 
 std::optional<std::size_t> CampaignGroup::longest_idle() const {
   std::optional<std::size_t> best;
@@ -153,7 +220,7 @@ void CampaignGroup::abandon(std::int64_t id, Call& c, double now, std::vector<Ac
   ++totals_.abandoned;
   if (drop) out.push_back({ActionKind::Drop, id, c.record, -1});
   steer_on_answer(now, true);
-  finish_call(id);
+  finish_call(id, drop ? CallResult::Dropped : CallResult::Abandoned, now);
 }
 
 void CampaignGroup::drop_expired(double now, std::vector<Action>& out) {
@@ -237,7 +304,7 @@ void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<
       return;
     case AgentState::Reserved:
       if (a.preview_record >= 0) {
-        return_record(a.preview_record, a.preview_origin);
+        return_record({a.preview_record, a.preview_origin, a.preview_buffered});
         a.preview_record = -1;
       } else if (auto c = calls_.find(s.call); c != calls_.end()) {
         c->second.agent_slot = -1;  // the call goes on without its seized agent
@@ -255,36 +322,60 @@ void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<
 
 // ---- records --------------------------------------------------------------------------
 
+namespace {
+void check_record_id(std::int64_t record, const char* event, const char* field) {
+  if (record < 0) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%s: %s must be >= 0 (got %lld)", event, field, static_cast<long long>(record));
+    throw std::invalid_argument(buf);
+  }
+}
+}  // namespace
+
 void CampaignGroup::insert_record(std::int64_t record, double now) {
   std::lock_guard<std::mutex> lock(mutex_);
   const TimeAdvance advance = check_time(now, "insert_record");
+  check_record_id(record, "insert_record", "record_id");
   // A record waiting twice would be dialed twice.
-  if (waiting_ids_.count(record) != 0) {
+  if (waiting_ids_.count(record) != 0 || find_pending(record) != pending_.end()) {
     throw std::invalid_argument(describe("insert_record", "record is already waiting to be dialed:", record));
   }
-  waiting_ids_.insert(record);
-  if (settings_.lifo) {
-    lifo_.push_back(record);
-  } else {
-    list_.emplace_back(record, RecordOrigin::Inserted);
+  if (dialed_ids_.count(record) != 0) {
+    // Dialed already and its call is still in flight: it may come back (a new attempt),
+    // once that call's result has been reported to the buffer.
+    pending_.emplace_back(record, RecordOrigin::Inserted);
+    return;
   }
+  buffer_insert(record, "insert_record");
 }
 
 void CampaignGroup::add_records(const std::int64_t* records, std::size_t count) {
   std::lock_guard<std::mutex> lock(mutex_);
   // Check the whole batch first, so that a refused batch adds nothing.
   std::unordered_set<std::int64_t> batch;
+  std::vector<std::uint64_t> ids;
+  ids.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
-    if (waiting_ids_.count(records[i]) != 0 || !batch.insert(records[i]).second) {
-      char buf[160];
+    char field[64];
+    std::snprintf(field, sizeof field, "record_ids[%zu]", i);
+    check_record_id(records[i], "add_records", field);
+    if (waiting_ids_.count(records[i]) != 0 || find_pending(records[i]) != pending_.end() ||
+        !batch.insert(records[i]).second) {
+      char buf[200];
       std::snprintf(buf, sizeof buf, "add_records: record_ids[%zu] = %lld is already waiting to be dialed", i,
                     static_cast<long long>(records[i]));
       throw std::invalid_argument(buf);
     }
+    // Dialed already and still in flight: it comes back when that call ends (see pending_).
+    if (dialed_ids_.count(records[i]) == 0) ids.push_back(static_cast<std::uint64_t>(records[i]));
   }
+  buffer_.add_list_records(ids.data(), nullptr, ids.size());
   for (std::size_t i = 0; i < count; ++i) {
-    waiting_ids_.insert(records[i]);
-    list_.emplace_back(records[i], RecordOrigin::CallingList);
+    if (dialed_ids_.count(records[i]) != 0) {
+      pending_.emplace_back(records[i], RecordOrigin::CallingList);
+    } else {
+      waiting_ids_.insert(records[i]);
+    }
   }
 }
 
@@ -293,31 +384,48 @@ void CampaignGroup::set_endless_records(bool endless) {
   endless_ = endless;
 }
 
-std::optional<std::pair<std::int64_t, RecordOrigin>> CampaignGroup::next_record() {
-  if (!lifo_.empty()) {
-    const std::int64_t r = lifo_.back();
-    lifo_.pop_back();
-    return std::make_pair(r, RecordOrigin::Inserted);
+std::optional<CampaignGroup::Taken> CampaignGroup::next_record(double now) {
+  // Buffered records first (LIFO, retries due, list); then, endless, invented ones.
+  if (!waiting_ids_.empty()) {
+    const std::vector<Dial> d = buffer_.next(buffer_clock(now), 1);
+    if (!d.empty()) {
+      const auto record = static_cast<std::int64_t>(d.front().record_id);
+      return Taken{record, origin_of(record, d.front().source), true};
+    }
   }
-  if (!list_.empty()) {
-    const auto r = list_.front();
-    list_.pop_front();
-    return r;
+  if (!generated_returned_.empty()) {
+    const std::int64_t record = generated_returned_.front();
+    generated_returned_.pop_front();
+    return Taken{record, RecordOrigin::CallingList, false};
   }
-  if (endless_) return std::make_pair(next_generated_record_++, RecordOrigin::CallingList);
+  if (endless_) return Taken{next_generated_record_++, RecordOrigin::CallingList, false};
   return std::nullopt;
 }
 
-void CampaignGroup::return_record(std::int64_t record, RecordOrigin origin) {
-  if (origin == RecordOrigin::Inserted && settings_.lifo) {
-    lifo_.push_back(record);
+void CampaignGroup::return_record(const Taken& taken) {
+  if (taken.buffered) {
+    buffer_.return_undialed(static_cast<std::uint64_t>(taken.record));  // back where it came from
   } else {
-    list_.emplace_front(record, origin);
+    generated_returned_.push_front(taken.record);  // an endless list's record: first again
   }
 }
 
+void CampaignGroup::mark_dialed(const Taken& taken) {
+  if (!taken.buffered) return;
+  waiting_ids_.erase(taken.record);
+  inserted_ids_.erase(taken.record);
+  dialed_ids_.insert(taken.record);
+}
+
+std::int64_t CampaignGroup::records_available(double now) const {
+  // Records the next dial could take now (retries not yet due excluded).
+  return static_cast<std::int64_t>(buffer_.available(std::max(now, buffer_now_)) + generated_returned_.size());
+}
+
 std::int64_t CampaignGroup::records_waiting() const {
-  return static_cast<std::int64_t>(lifo_.size() + list_.size());
+  const BufferCounts b = buffer_.counts();
+  return static_cast<std::int64_t>(b.lifo + b.lifo_returned + b.list + b.retry + pending_.size() +
+                                   generated_returned_.size());
 }
 
 // ---- call events ----------------------------------------------------------------------
@@ -335,7 +443,7 @@ void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std:
     compliance_.machine(now);
     ++totals_.machines;
     release_seized(c, now, out);
-    finish_call(call);
+    finish_call(call, CallResult::AnsweringMachine, now);
     return;
   }
   stats_.live_answer_time.observe(now - c.dialed_at);
@@ -409,7 +517,7 @@ void CampaignGroup::call_failed(std::int64_t call, double now, CallResult result
       stats_.machine_ratio.observe(false);
       ++totals_.failed;
       release_seized(c, now, out);
-      finish_call(call);
+      finish_call(call, result, now);
       return;
     default:
       end_answered(call, c, now, out);
@@ -426,10 +534,10 @@ void CampaignGroup::end_answered(std::int64_t call, Call& c, double now, std::ve
       return;
     case CallPhase::IvrWaiting:
       ivr_waiting_.erase(std::find(ivr_waiting_.begin(), ivr_waiting_.end(), call));
-      finish_call(call);
+      finish_call(call, CallResult::Answer, now);
       return;
     case CallPhase::Ivr:
-      finish_call(call);
+      finish_call(call, CallResult::Answer, now);
       return;
     case CallPhase::Talking:
       end_talk(call, c, now);
@@ -444,7 +552,7 @@ void CampaignGroup::end_talk(std::int64_t call, Call& c, double now) {
   const double talk = now - agents_[slot].since;
   if (!(stats_.ignore_longer_than > 0.0 && talk > stats_.ignore_longer_than)) stats_.talk_time.observe(talk);
   set_state(slot, AgentState::WrapUp, -1, now);
-  finish_call(call);
+  finish_call(call, CallResult::Answer, now);
 }
 
 void CampaignGroup::call_ended(std::int64_t call, double now, std::vector<Action>& out) {
@@ -480,18 +588,19 @@ void CampaignGroup::agent_requested(std::int64_t call, double now, std::vector<A
 std::optional<Action> CampaignGroup::hand_preview(std::size_t slot, double now) {
   Agent& a = agents_[slot];
   if (a.preview_record >= 0 || pool_.get(slot).state != AgentState::Ready) return std::nullopt;
-  const auto rec = next_record();
+  const auto rec = next_record(now);
   if (!rec) return std::nullopt;
   const std::int64_t call = next_call_++;
   if (!pool_.reserve(slot, call)) {
-    return_record(rec->first, rec->second);
+    return_record(*rec);
     return std::nullopt;
   }
   account(a, AgentState::Ready, now);
-  a.preview_record = rec->first;
-  a.preview_origin = rec->second;
+  a.preview_record = rec->record;
+  a.preview_origin = rec->origin;
+  a.preview_buffered = rec->buffered;
   a.preview_call = call;
-  return Action{ActionKind::Preview, call, rec->first, a.id};
+  return Action{ActionKind::Preview, call, rec->record, a.id};
 }
 
 std::optional<Action> CampaignGroup::pull(std::int64_t agent, double now) {
@@ -514,6 +623,8 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
   Call c{a.preview_record, now};
   c.agent_slot = static_cast<std::int64_t>(slot);
   c.origin = a.preview_origin;
+  c.buffered = a.preview_buffered;
+  mark_dialed({a.preview_record, a.preview_origin, a.preview_buffered});
   c.dialing_index = dialing_.size();
   dialing_.push_back(a.preview_call);
   dialed_at_.push_back(now);
@@ -522,7 +633,6 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
   ++stats_.dials;
   a.reserved_at = now;
   out.push_back({ActionKind::Dial, a.preview_call, a.preview_record, a.id});
-  waiting_ids_.erase(a.preview_record);
   a.preview_record = -1;
   a.preview_call = -1;
 }
@@ -533,7 +643,7 @@ void CampaignGroup::preview_skip(std::int64_t agent, double now) {
   const std::size_t slot = slot_of(agent, "preview_skip");
   Agent& a = agents_[slot];
   if (a.preview_record < 0) throw std::invalid_argument(describe("preview_skip", "agent has no record to preview:", agent));
-  return_record(a.preview_record, a.preview_origin);
+  return_record({a.preview_record, a.preview_origin, a.preview_buffered});
   pool_.release(slot, a.preview_call);
   account(a, AgentState::Reserved, now);
   a.preview_record = -1;
@@ -547,21 +657,38 @@ std::vector<UndialedRecord> CampaignGroup::stop(double now) {
   const TimeAdvance advance = check_time(now, "stop");
   stopped_ = true;
   std::vector<UndialedRecord> out;
-  for (auto it = lifo_.rbegin(); it != lifo_.rend(); ++it) out.push_back({*it, RecordOrigin::Inserted});
-  for (const auto& [record, origin] : list_) out.push_back({record, origin});
-  lifo_.clear();
-  list_.clear();
-  waiting_ids_.clear();
+  const auto take_buffer = [&] {
+    for (const ReturnedRecord& r : buffer_.stop()) {
+      const auto record = static_cast<std::int64_t>(r.record_id);
+      out.push_back({record, origin_of(record, r.source)});
+      waiting_ids_.erase(record);
+      inserted_ids_.erase(record);
+    }
+  };
+  // LIFO (top first), retries (by due time), then the calling list in order.
+  take_buffer();
+  for (const auto& [record, origin] : pending_) out.push_back({record, origin});
+  pending_.clear();
+  for (const std::int64_t record : generated_returned_) out.push_back({record, RecordOrigin::CallingList});
+  generated_returned_.clear();
+  // Then the records agents were previewing.
+  bool previewed = false;
   for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
     Agent& a = agents_[slot];
     if (a.preview_record >= 0) {
-      out.push_back({a.preview_record, a.preview_origin});
+      if (a.preview_buffered) {
+        buffer_.return_undialed(static_cast<std::uint64_t>(a.preview_record));
+        previewed = true;
+      } else {
+        out.push_back({a.preview_record, a.preview_origin});
+      }
       pool_.release(slot, a.preview_call);
       account(a, AgentState::Reserved, now);
       a.preview_record = -1;
       a.preview_call = -1;
     }
   }
+  if (previewed) take_buffer();
   return out;
 }
 
@@ -579,6 +706,10 @@ void CampaignGroup::update_settings(const GroupSettings& s) {
   s.validate();
   std::lock_guard<std::mutex> lock(mutex_);
   check_running_change(settings_, s);
+  if (s.lifo != settings_.lifo) {
+    throw std::invalid_argument("lifo cannot change on a running group: its dialing buffer was built for lifo=" +
+                                std::string(settings_.lifo ? "true" : "false"));
+  }
   const bool goal_changed = s.goal != settings_.goal || s.goal_value != settings_.goal_value;
   settings_ = s;
   stats_.apply(s);
@@ -626,6 +757,8 @@ GroupMetrics CampaignGroup::metrics() const {
   m.switched_to_progressive = switch_.switched();
   m.theta = std::exp(log_theta_);
   m.records_waiting = records_waiting();
+  m.records_retry = static_cast<std::int64_t>(buffer_.counts().retry);
+  m.records_closed = records_closed_;
   return m;
 }
 

@@ -162,7 +162,7 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
   st.ringing = ring_elapsed_.size();
   const auto lines = static_cast<std::int64_t>(std::floor(settings_.max_lines_per_agent * static_cast<double>(present)));
   st.max_new_calls = std::min(std::max<std::int64_t>(0, lines - dialing), ports_free);
-  if (!endless_) st.max_new_calls = std::min(st.max_new_calls, records_waiting());
+  if (!endless_) st.max_new_calls = std::min(st.max_new_calls, records_available(now));
   st.theta = std::exp(log_theta_);
   st.inbound_per_second = settings_.inbound_calls_per_hour / 3600.0;
   if (mode == DialingMode::PredictiveIvr) {
@@ -177,11 +177,12 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
 
 void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>& out, bool seize) {
   for (std::int64_t i = 0; i < n; ++i) {
-    auto rec = next_record();
+    auto rec = next_record(now);
     if (!rec) return;
     const std::int64_t id = next_call_++;
-    Call c{rec->first, now};
-    c.origin = rec->second;
+    Call c{rec->record, now};
+    c.origin = rec->origin;
+    c.buffered = rec->buffered;
     std::int64_t agent_id = -1;
     if (seize) {
       if (const auto slot = longest_idle(); slot && pool_.reserve(*slot, id)) {
@@ -211,7 +212,7 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
           agent_id = agents_[static_cast<std::size_t>(pick)].id;
         }
       } else {
-        return_record(rec->first, rec->second);
+        return_record(*rec);
         --next_call_;
         return;
       }
@@ -222,8 +223,8 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
     calls_.emplace(id, c);
     ++totals_.dials;
     ++stats_.dials;
-    out.push_back({ActionKind::Dial, id, rec->first, agent_id});
-    if (!waiting_ids_.empty()) waiting_ids_.erase(rec->first);
+    out.push_back({ActionKind::Dial, id, rec->record, agent_id});
+    mark_dialed(*rec);
   }
 }
 

@@ -319,3 +319,37 @@ TEST(Buffer, NamesForMessages) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Buffer, ReturnUndialedGoesBackWhereItCameFromWithNoAttempt) {
+  DialingBuffer b(lifo_settings(4));
+  add_list(b, {10, 11});
+  b.insert(1);
+  EXPECT_EQ(b.available(0.0), 3u);
+  const auto first = b.next(0.0, 2);  // 1 (LIFO), 10 (list)
+  ASSERT_EQ(ids(first), (std::vector<std::uint64_t>{1, 10}));
+  EXPECT_EQ(b.available(0.0), 1u);
+  b.return_undialed(10);  // front of the list again
+  b.return_undialed(1);   // top of the stack again
+  EXPECT_EQ(b.counts().in_flight, 0u);
+  EXPECT_EQ(ids(b.next(0.0, 3)), (std::vector<std::uint64_t>{1, 10, 11}));
+  expect_invalid([&] { b.return_undialed(99); }, "record_id 99 is not in flight");
+}
+
+TEST(Buffer, ReturnedRetryKeepsItsPlaceAndItsAttempts) {
+  BufferSettings s;
+  s.treatments[static_cast<std::size_t>(CallResult::Busy)] = {TreatmentAction::Retry, 60.0, 2};
+  DialingBuffer b(s);
+  add_list(b, {1, 2});
+  b.next(0.0, 1);
+  b.report(1, CallResult::Busy, 0.0);  // due 60, attempt 1 of 2
+  EXPECT_EQ(b.available(59.0), 1u);     // the retry is not due yet
+  EXPECT_EQ(b.available(60.0), 2u);
+  ASSERT_EQ(ids(b.next(60.0, 1)), (std::vector<std::uint64_t>{1}));
+  b.return_undialed(1);  // not dialed: no attempt counted
+  ASSERT_EQ(ids(b.next(61.0, 1)), (std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(b.report(1, CallResult::Busy, 61.0).action, TreatmentAction::Close);  // second attempt
+}
+
+}  // namespace

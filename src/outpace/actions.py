@@ -15,6 +15,7 @@ class RecordOrigin(str, enum.Enum):
     INSERTED = "inserted"
     CALLING_LIST = "calling_list"
     PREVIEW = "preview"
+    RETRY = "retry"  # dialed before; a treatment scheduled it again (due or not)
 
 
 @dataclass(frozen=True, slots=True)

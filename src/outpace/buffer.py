@@ -199,6 +199,15 @@ class DialingBuffer:
         """The agent skips its record; it goes back where it came from."""
         self._core.preview_skip(agent_id)
 
+    def return_undialed(self, record_id: int) -> None:
+        """A record handed out by ``next()`` that was not dialed after all goes back where
+        it came from (no attempt is counted). Raises ValueError if it is not in flight."""
+        self._core.return_undialed(record_id)
+
+    def available(self, now: float) -> int:
+        """How many records ``next(now, ...)`` could hand out now (retries due included)."""
+        return int(self._core.available(now))
+
     def report(self, record_id: int, result: CallResult | int, now: float) -> Outcome:
         """The result of a dialed record; returns what its treatment did."""
         try:

@@ -30,7 +30,7 @@ from outpace.settings import DialingMode, GroupSettings
 
 __all__ = ["CampaignGroup", "Decision", "Dialer", "GroupMetrics"]
 
-_ORIGINS = (RecordOrigin.INSERTED, RecordOrigin.CALLING_LIST, RecordOrigin.PREVIEW)
+_ORIGINS = (RecordOrigin.INSERTED, RecordOrigin.CALLING_LIST, RecordOrigin.PREVIEW, RecordOrigin.RETRY)
 
 
 def _action(kind: int, call: int, record: int, agent: int) -> Action:
@@ -81,7 +81,9 @@ class GroupMetrics:
     effective_mode: DialingMode
     switched_to_progressive: bool
     theta: float
-    records_waiting: int
+    records_waiting: int  # not dialed yet: inserted, calling list and retries (due or not)
+    records_retry: int = 0  # of which retries scheduled by a treatment
+    records_closed: int = 0  # records whose treatment closed them
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,11 @@ class CampaignGroup:
 
     # Records.
     def insert_record(self, record_id: int, now: float) -> None:
-        """A record inserted through the API; in LIFO mode it is dialed next."""
+        """A record inserted through the API; in LIFO mode it is dialed next (one attempt).
+
+        Refused (ValueError): a negative id, a record already waiting (or previewed, or
+        scheduled for a retry), a full LIFO buffer. A record whose call is still in flight
+        is taken when that call ends, unless its treatment brings it back anyway."""
         self._g.insert_record(record_id, now)
 
     def add_records(self, record_ids: Iterable[int] | npt.NDArray[np.integer[Any]]) -> None:
@@ -201,7 +207,13 @@ class CampaignGroup:
         return snap
 
     def stop(self, now: float) -> list[tuple[int, RecordOrigin]]:
-        """Stop dialing; return every record not dialed, with where it came from."""
+        """Stop dialing; return every record not dialed, with where it came from.
+
+        Order: LIFO inserts (newest first), retries (by due time), the calling list,
+        records inserted while their call was in flight, then records agents were
+        previewing. ``RecordOrigin.RETRY``: a record dialed before that
+        a treatment scheduled again (due or not). Calls in flight go on; a retry their
+        results schedule is returned by a later ``stop()``."""
         return [(record, _ORIGINS[origin]) for record, origin in self._g.stop(now)]
 
 

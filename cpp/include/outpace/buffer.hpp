@@ -137,6 +137,15 @@ class DialingBuffer {
   // until their result is reported.
   std::vector<Dial> next(double now, std::size_t max_count);
 
+  // A record handed out by next() that was not dialed after all (the host found no agent
+  // for it, a preview was skipped): it goes back where it came from, as preview_skip does,
+  // with no attempt counted. Throws if the record is not in flight.
+  void return_undialed(std::uint64_t record_id);
+
+  // How many records next(now, ...) could hand out now: LIFO, returned LIFO, retries due
+  // by `now` and calling-list records (the LIFO count is approximate while inserts run).
+  std::size_t available(double now) const;
+
   // Push Preview: gives the next records to the listed ready agents, in order, one each.
   // Agents that already hold a preview record are passed over.
   std::vector<Assignment> push_preview(const std::uint64_t* agent_ids, std::size_t count, double now);

@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "outpace/buffer.hpp"
 #include "outpace/call_result.hpp"
 #include "outpace/compliance.hpp"
 #include "outpace/pacer.hpp"
@@ -49,8 +50,10 @@ struct PacerSnapshot {
   double stay = 1.0, ring_step = 0.5, ignore_longer_than = 0.0, tau = 0.0;
 };
 
-// Where a record returned by stop() came from.
-enum class RecordOrigin : std::uint8_t { Inserted = 0, CallingList, Preview };
+// Where a record returned by stop() came from. Retry: a record dialed before that a
+// treatment scheduled again (a retry on the same number or the contact's next number),
+// due or not yet due when the group stopped; it is not dialed again.
+enum class RecordOrigin : std::uint8_t { Inserted = 0, CallingList, Preview, Retry };
 
 struct UndialedRecord {
   std::int64_t record_id;
@@ -73,7 +76,9 @@ struct GroupMetrics {
   DialingMode effective_mode = DialingMode::Predictive;
   bool switched_to_progressive = false;
   double theta = 0.0;               // the predictive model's current abandon allowance
-  std::int64_t records_waiting = 0;
+  std::int64_t records_waiting = 0;  // not dialed yet: inserted, list and retries (due or not)
+  std::int64_t records_retry = 0;    // of which retries scheduled by a treatment
+  std::int64_t records_closed = 0;   // records whose treatment closed them
 };
 
 class CampaignGroup {
@@ -84,6 +89,12 @@ class CampaignGroup {
   void agent_ready(std::int64_t agent, double now, std::vector<Action>& out);
   void agent_not_ready(std::int64_t agent, double now, std::vector<Action>& out);
   // Records: inserted through the API (top of the buffer in LIFO mode) or a calling list.
+  // They wait in the group's DialingBuffer (buffer.hpp): each call's end is reported to it
+  // with its CallResult and the treatments decide (retry later, next number, close; LIFO
+  // mode: one attempt). Record ids must be >= 0. A record already waiting (or previewed,
+  // or scheduled for a retry) is refused; a record inserted or added while its call is
+  // still in flight is taken when that call ends (unless a retry already brings it back);
+  // a full LIFO stack refuses the insert.
   void insert_record(std::int64_t record, double now);
   void add_records(const std::int64_t* records, std::size_t count);
   // With an endless list the group invents record ids (the simulator's campaigns).
@@ -119,6 +130,8 @@ class CampaignGroup {
   void update_settings(const GroupSettings& settings);
   // Stop: every record not dialed, with where it came from. The group accepts no more
   // dials afterwards (events for calls already placed are still taken).
+  // Retries still scheduled are returned too (origin Retry). Results of calls in flight are
+  // still reported to the buffer; a retry they schedule is returned by a later stop().
   std::vector<UndialedRecord> stop(double now);
   bool stopped() const;
 
@@ -133,6 +146,7 @@ class CampaignGroup {
     std::int64_t preview_call = -1;
     std::int64_t promised_call = -1;  // Predictive with Seizing: a ringing call it will take
     RecordOrigin preview_origin = RecordOrigin::CallingList;
+    bool preview_buffered = false;  // the preview record came from buffer_
   };
   enum class CallPhase : std::uint8_t { Dialing, Held, Talking, Ivr, IvrWaiting };
   struct Call {
@@ -143,6 +157,7 @@ class CampaignGroup {
     CallPhase phase = CallPhase::Dialing;
     std::size_t dialing_index = 0;  // position in dialing_ while Dialing
     RecordOrigin origin = RecordOrigin::CallingList;
+    bool buffered = false;  // the record came from buffer_ (not invented by an endless list)
   };
 
   // All private helpers expect mutex_ held.
@@ -168,17 +183,27 @@ class CampaignGroup {
   void bridge(std::int64_t call_id, Call& c, std::size_t slot, double now, std::vector<Action>& out);
   std::optional<std::size_t> longest_idle() const;
   void remove_dialing(Call& c);
-  void finish_call(std::int64_t call_id);
+  void finish_call(std::int64_t call_id, CallResult result, double now);
+  double buffer_clock(double now);
+  RecordOrigin origin_of(std::int64_t record, RecordSource source) const;
+  void buffer_insert(std::int64_t record, const char* event);
   void place_calls(std::int64_t n, double now, std::vector<Action>& out, bool seize);
   std::int64_t decide(double now, bool* seize);
-  std::optional<std::pair<std::int64_t, RecordOrigin>> next_record();
-  void return_record(std::int64_t record, RecordOrigin origin);
+  struct Taken {
+    std::int64_t record;
+    RecordOrigin origin;
+    bool buffered;  // from buffer_ (else invented by an endless list)
+  };
+  std::optional<Taken> next_record(double now);
+  void mark_dialed(const Taken& taken);
+  void return_record(const Taken& taken);
   void steer_on_answer(double now, bool abandoned);
   void steer_busy(double now);
   void push_previews(double now, std::vector<Action>& out);
   std::optional<Action> hand_preview(std::size_t slot, double now);
   DialingMode effective_mode() const;
   std::int64_t records_waiting() const;
+  std::int64_t records_available(double now) const;
 
   mutable std::mutex mutex_;
   GroupSettings settings_;
@@ -194,9 +219,17 @@ class CampaignGroup {
   std::vector<double> dialed_at_;      // beside dialing_: when each was placed
   std::deque<std::int64_t> held_;      // answered live calls waiting, oldest first
   std::deque<std::int64_t> ivr_waiting_;
-  std::vector<std::int64_t> lifo_;     // inserted records, newest at the back (LIFO mode)
-  std::deque<std::pair<std::int64_t, RecordOrigin>> list_;
-  std::unordered_set<std::int64_t> waiting_ids_;  // records not dialed yet (queued or previewed)
+  DialingBuffer buffer_;                        // the records (not the endless ones)
+  double buffer_now_ = 0.0;                     // the time last given to buffer_
+  std::unordered_set<std::int64_t> waiting_ids_;   // in buffer_, not dialed (waiting, retry, previewed)
+  std::unordered_set<std::int64_t> inserted_ids_;  // inserted through the API, not dialed yet
+  std::unordered_set<std::int64_t> dialed_ids_;    // buffered records with a call in flight
+  // Records inserted or added to the list while their call was in flight, with where they
+  // go: taken into buffer_ when that call ends (unless a retry brings them back anyway).
+  std::vector<std::pair<std::int64_t, RecordOrigin>> pending_;
+  std::vector<std::pair<std::int64_t, RecordOrigin>>::iterator find_pending(std::int64_t record);
+  std::int64_t records_closed_ = 0;
+  std::deque<std::int64_t> generated_returned_;  // endless records taken and not dialed
   bool endless_ = false;
   std::int64_t next_generated_record_ = 1;
   std::int64_t next_call_ = 1;

@@ -2,7 +2,8 @@
 
 Refused while running (stop the group, edit, and resume): a switch from Predictive or
 Progressive (with or without seizing) to Pull or Push Preview; a change of "Engage agents
-first"; a change of the IVR modes switch; a change of channel. The core enforces the
+first"; a change of the IVR modes switch; a change of channel; LIFO mode on or off (the
+group's dialing buffer is built for one or the other). The core enforces the
 first three as far as it can see them (``CampaignGroup.update_settings`` refuses them too);
 the IVR switch of a group in a preview mode and the channel are only visible here.
 Everything else (Predictive <-> Progressive, a new goal, new pacing options) is applied
@@ -30,6 +31,9 @@ def check_running_change(running: ResolvedGroup, edited: ResolvedGroup) -> None:
         state = "on" if running.ivr_modes else "off"
         raise ConfigError(f"profiles.{edited.profile}.ivr_modes", f"IVR modes are {state} for this running group and cannot be switched; {RESTART_HINT}")
     if running.settings is not None and edited.settings is not None:
+        if edited.settings.lifo != running.settings.lifo:
+            state = "on" if running.settings.lifo else "off"
+            raise ConfigError(f"profiles.{edited.profile}.lifo", f"LIFO mode is {state} for this running group and cannot be switched (its dialing buffer is built for it); {RESTART_HINT}")
         try:
             _core.check_running_change(running.settings.to_core(), edited.settings.to_core())
         except ValueError as exc:

@@ -192,7 +192,11 @@ class SipAdapter:
 
     async def run(self, agent_ids: Iterable[int], *, max_duration: float | None = None) -> CampaignReport:
         """Log the agents in, pace until every record is dialed and every call is over
-        (or ``max_duration`` seconds pass), then stop the group. Returns the report."""
+        (or ``max_duration`` seconds pass), then stop the group. Returns the report.
+
+        Records a treatment scheduled again (a busy number is retried 300 s later by
+        default) do not keep the run going: when only they are left, the group is stopped
+        and ``stop()`` returns them (origin ``RETRY``), counted in ``records_left``."""
         loop = asyncio.get_running_loop()
         self._t0 = loop.time()
         self._last = 0.0
@@ -203,8 +207,9 @@ class SipAdapter:
             if max_duration is not None and now >= max_duration:
                 break
             self._event(self.group.tick, now)
-            if self.group.metrics().records_waiting == 0 and not self._pending and not self._up:
-                # Nothing left to dial; the remaining tasks are wrap-ups.
+            m = self.group.metrics()
+            if m.records_waiting == m.records_retry and not self._pending and not self._up:
+                # Nothing left to dial but retries; the remaining tasks are wrap-ups.
                 break
             await asyncio.sleep(self.tick_interval)
         left = self.group.stop(self.now())
