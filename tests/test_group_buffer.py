@@ -253,3 +253,29 @@ def test_random_runs_never_dial_a_record_twice_at_once(seed: int) -> None:
     back = [r for r, _ in g.stop(now + 1)]
     assert len(back) == len(set(back))
     assert set(back) & set(live.values()) <= again
+
+
+def test_a_host_refills_the_calling_list_in_batches() -> None:
+    """records_wanted(): whole batches of 200 once fewer than 50 list records wait."""
+    g = CampaignGroup(GroupSettings(mode="progressive", lines_per_agent=1.0))
+    for agent in range(10):
+        g.agent_ready(agent, 0.0)
+    assert g.records_wanted() == 200  # nothing waits: one batch
+    g.add_records(range(1, 201))
+    assert g.records_wanted() == 0
+    now, next_id, placed = 0.0, 201, 0
+    while placed < 600:
+        now += 1.0
+        for a in g.tick(now):
+            if isinstance(a, Dial):
+                placed += 1
+                g.call_failed(a.call_id, now, "invalid_number")  # closed: frees the line
+        wanted = g.records_wanted()
+        assert wanted in (0, 200)
+        assert (wanted == 200) == (g.metrics().records_waiting < 50)
+        if wanted:
+            g.add_records(range(next_id, next_id + wanted))
+            next_id += wanted
+    assert next_id > 601  # the list was refilled batch by batch as it ran down
+    g.stop(now + 1.0)
+    assert g.records_wanted() == 0  # a stopped group wants nothing

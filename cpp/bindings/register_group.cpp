@@ -122,6 +122,7 @@ void register_group(py::module_& m) {
         g.add_records(ids.data(), static_cast<std::size_t>(ids.size()));
       })
       .def("set_endless_records", &CampaignGroup::set_endless_records)
+      .def("records_wanted", &CampaignGroup::records_wanted)
       .def("place", [](CampaignGroup& g, std::int64_t n, double now) {
         return event([&](std::vector<Action>& o) { g.place(n, now, o); });
       })

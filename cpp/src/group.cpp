@@ -422,6 +422,12 @@ std::int64_t CampaignGroup::records_available(double now) const {
   return static_cast<std::int64_t>(buffer_.available(std::max(now, buffer_now_)) + generated_returned_.size());
 }
 
+std::int64_t CampaignGroup::records_wanted() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (endless_ || stopped_) return 0;
+  return static_cast<std::int64_t>(buffer_.list_wanted());
+}
+
 std::int64_t CampaignGroup::records_waiting() const {
   const BufferCounts b = buffer_.counts();
   return static_cast<std::int64_t>(b.lifo + b.lifo_returned + b.list + b.retry + pending_.size() +

@@ -139,6 +139,12 @@ class CampaignGroup:
             raise ValueError("record_ids must be integers")
         self._g.add_records(ids.astype(np.int64, copy=False).ravel())
 
+    def records_wanted(self) -> int:
+        """How many calling-list records to add now: whole batches of 200 when fewer than 50
+        wait, else 0. A host that reads its list in batches calls this after each tick."""
+        wanted: int = self._g.records_wanted()
+        return wanted
+
     # Time and calls.
     def tick(self, now: float) -> list[Action]:
         """Time passes: drop held calls past tau, then decide and return the dials."""

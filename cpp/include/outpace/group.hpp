@@ -97,6 +97,10 @@ class CampaignGroup {
   // a full LIFO stack refuses the insert.
   void insert_record(std::int64_t record, double now);
   void add_records(const std::int64_t* records, std::size_t count);
+  // How many calling-list records the host should add now (whole batches of the buffer's
+  // list_batch, when fewer than its refill_below wait; 0 otherwise): the host reads its
+  // list in batches instead of handing over all of it. 0 with an endless list.
+  std::int64_t records_wanted() const;
   // With an endless list the group invents record ids (the simulator's campaigns).
   void set_endless_records(bool endless);
   // Time passes: drop held calls past tau, release stale reservations, decide, dial.
