@@ -97,11 +97,7 @@ def _load(args: argparse.Namespace) -> tuple[Scenario, GroupSettings]:
         settings = resolved.settings
         if args.goal is not None:
             settings = settings.replace(goal_value=args.goal)
-        if getattr(args, "policy", "x") is None:
-            args.policy = settings.mode.value
         return scenario, settings
-    if getattr(args, "policy", "x") is None:
-        args.policy = "predictive"
     return scenario, GroupSettings(**pacing)
 
 
@@ -139,10 +135,12 @@ def _console() -> Console:
 
 def run_simulate(args: argparse.Namespace) -> int:
     scenario, settings = _load(args)
+    # A configured group runs in its own mode unless --policy says otherwise.
+    policy = args.policy or (settings.mode.value if args.config else "predictive")
     console = _console()
-    progress, update = _progress(console, f"simulating {args.policy}")
+    progress, update = _progress(console, f"simulating {policy}")
     with progress:
-        result = simulate(scenario, args.policy, settings=settings, seeds=args.seeds, workers=args.workers, progress=update)
+        result = simulate(scenario, policy, settings=settings, seeds=args.seeds, workers=args.workers, progress=update)
     console.print(_table([result]))
     console.print(f"{result.events:,} events in {result.seconds:.2f} s ({result.events_per_second / 1e6:.2f} million per second)")
     _maybe_plot(console, args.plot, lambda p: __import__("outpace.plot", fromlist=["plot_day"]).plot_day(result, p))
