@@ -58,8 +58,32 @@ CampaignGroup::TimeAdvance CampaignGroup::check_time(double now, const char* eve
   return TimeAdvance{&last_now_, now, std::uncaught_exceptions()};
 }
 
-void CampaignGroup::account(Agent& a, AgentState from, double now) {
-  const double spent = std::max(0.0, now - a.since);
+AgentSnapshot CampaignGroup::set_agent(std::size_t slot, AgentState to, std::int64_t call, double now) {
+  const AgentSnapshot old = pool_.set(slot, to, call);
+  moved(slot, old.state, to, now);
+  return old;
+}
+
+bool CampaignGroup::move_agent(std::size_t slot, AgentState from, std::int64_t from_call, AgentState to,
+                               std::int64_t to_call, double now) {
+  if (!pool_.transition(slot, from, from_call, to, to_call)) return false;
+  moved(slot, from, to, now);
+  return true;
+}
+
+namespace {
+// Min-heap order on (idle_since, slot): the longest idle agent, the lowest slot on a tie.
+struct LaterIdle {
+  template <class E>
+  bool operator()(const E& a, const E& b) const {
+    return a.idle_since != b.idle_since ? a.idle_since > b.idle_since : a.slot > b.slot;
+  }
+};
+}  // namespace
+
+void CampaignGroup::moved(std::size_t slot, AgentState from, AgentState to, double now) {
+  // Time accounting: the agent-seconds of the state it leaves.
+  const double spent = std::max(0.0, now - since_[slot]);
   switch (from) {
     case AgentState::Ready:
     case AgentState::Reserved: totals_.idle_time += spent; break;
@@ -68,12 +92,23 @@ void CampaignGroup::account(Agent& a, AgentState from, double now) {
     case AgentState::NotReady: totals_.not_ready_time += spent; break;
     case AgentState::LoggedOut: break;
   }
-  a.since = now;
-}
-
-void CampaignGroup::set_state(std::size_t slot, AgentState to, std::int64_t call, double now) {
-  const AgentSnapshot old = pool_.set(slot, to, call);
-  account(agents_[slot], old.state, now);
+  since_[slot] = now;
+  --state_count_[static_cast<std::size_t>(from)];
+  ++state_count_[static_cast<std::size_t>(to)];
+  const Agent& a = agents_[slot];
+  busy_kind_[slot] = to == AgentState::Talking ? 1 : (to == AgentState::WrapUp && !a.leave_after_call ? 2 : 0);
+  if (to == AgentState::Ready) {
+    // Stale entries are dropped lazily; rebuild when they outnumber the agents.
+    if (ready_queue_.size() > 2 * agents_.size() + 64) {
+      ready_queue_.clear();
+      for (std::size_t s = 0; s < agents_.size(); ++s) {
+        if (s != slot && pool_.get(s).state == AgentState::Ready) ready_queue_.push_back({agents_[s].idle_since, s});
+      }
+      std::make_heap(ready_queue_.begin(), ready_queue_.end(), LaterIdle{});
+    }
+    ready_queue_.push_back({a.idle_since, slot});
+    std::push_heap(ready_queue_.begin(), ready_queue_.end(), LaterIdle{});
+  }
 }
 
 std::size_t CampaignGroup::slot_of(std::int64_t agent, const char* event) const {
@@ -163,26 +198,24 @@ void CampaignGroup::buffer_insert(std::int64_t record, const char* event) {
   inserted_ids_.insert(record);
 }
 
-std::optional<std::size_t> CampaignGroup::longest_idle() const {
-  std::optional<std::size_t> best;
-  double since = 0.0;
-  const std::size_t n_agents = std::min(agents_.size(), pool_.size());
-  for (std::size_t i = 0; i < n_agents; ++i) {
-    if (pool_.state_in_range(i) == AgentState::Ready && (!best || agents_[i].idle_since < since)) {
-      best = i;
-      since = agents_[i].idle_since;
+std::optional<std::size_t> CampaignGroup::longest_idle() {
+  while (!ready_queue_.empty()) {
+    const ReadyEntry& top = ready_queue_.front();
+    if (pool_.get(top.slot).state == AgentState::Ready && agents_[top.slot].idle_since == top.idle_since) {
+      return top.slot;
     }
+    std::pop_heap(ready_queue_.begin(), ready_queue_.end(), LaterIdle{});
+    ready_queue_.pop_back();
   }
-  return best;
+  return std::nullopt;
 }
 
 void CampaignGroup::bridge(std::int64_t call_id, Call& c, std::size_t slot, double now,
                            std::vector<Action>& out) {
   Agent& a = agents_[slot];
-  if (!pool_.bind(slot, call_id)) {
+  if (!bind_agent(slot, call_id, now)) {
     throw std::logic_error("internal: agent was not free to bridge");  // never: checked by callers
   }
-  account(a, AgentState::Ready, now);
   wait_sum_ += now - a.idle_since;
   distribution_sum_ += now - c.answered_at;
   ++totals_.connects;
@@ -242,7 +275,9 @@ void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Acti
   if (it == slot_by_id_.end()) {
     const std::size_t slot = pool_.add();
     agents_.push_back(Agent{agent});
-    agents_.back().since = now;
+    since_.push_back(now);
+    busy_kind_.push_back(0);
+    ++state_count_[static_cast<std::size_t>(AgentState::LoggedOut)];
     it = slot_by_id_.emplace(agent, slot).first;
   }
   const std::size_t slot = it->second;
@@ -255,11 +290,11 @@ void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Acti
     case AgentState::Reserved:
       return;  // already available: a documented no-op
     case AgentState::WrapUp:
-      stats_.wrap_time.observe(now - a.since);
+      stats_.wrap_time.observe(now - since_[slot]);
       stats_.leave_after_wrap.observe(a.leave_after_call);
       if (a.leave_after_call) {
         a.leave_after_call = false;
-        set_state(slot, AgentState::NotReady, -1, now);
+        set_agent(slot, AgentState::NotReady, -1, now);
         return;
       }
       break;
@@ -267,12 +302,12 @@ void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Acti
     case AgentState::NotReady:
       break;
   }
-  set_state(slot, AgentState::Ready, -1, now);
-  a.idle_since = now;
+  a.idle_since = now;  // before the move: the ready queue keys on it
+  set_agent(slot, AgentState::Ready, -1, now);
   if (a.promised_call >= 0) {
     // Predictive with Seizing promised this agent to a call still ringing: keep it for it.
     const auto c = calls_.find(a.promised_call);
-    if (c != calls_.end() && c->second.phase == CallPhase::Dialing && pool_.reserve(slot, a.promised_call)) {
+    if (c != calls_.end() && c->second.phase == CallPhase::Dialing && reserve_agent(slot, a.promised_call, now)) {
       c->second.agent_slot = static_cast<std::int64_t>(slot);
       a.reserved_at = now;
     }
@@ -295,9 +330,9 @@ void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<
     case AgentState::Talking:
     case AgentState::WrapUp:
       if (s.state == AgentState::WrapUp) {
-        stats_.wrap_time.observe(now - a.since);
+        stats_.wrap_time.observe(now - since_[slot]);
         stats_.leave_after_wrap.observe(true);
-        set_state(slot, AgentState::NotReady, -1, now);
+        set_agent(slot, AgentState::NotReady, -1, now);
       } else {
         a.leave_after_call = true;  // goes not-ready when its wrap-up ends
       }
@@ -306,13 +341,14 @@ void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<
       if (a.preview_record >= 0) {
         return_record({a.preview_record, a.preview_origin, a.preview_buffered});
         a.preview_record = -1;
+        --previewing_;
       } else if (auto c = calls_.find(s.call); c != calls_.end()) {
         c->second.agent_slot = -1;  // the call goes on without its seized agent
       }
-      set_state(slot, AgentState::NotReady, -1, now);
+      set_agent(slot, AgentState::NotReady, -1, now);
       return;
     case AgentState::Ready:
-      set_state(slot, AgentState::NotReady, -1, now);
+      set_agent(slot, AgentState::NotReady, -1, now);
       return;
     case AgentState::NotReady:
     case AgentState::LoggedOut:
@@ -480,9 +516,8 @@ void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std:
     for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
       const AgentSnapshot s = pool_.get(slot);
       if (s.state != AgentState::Reserved || agents_[slot].preview_record >= 0) continue;
-      if (pool_.release(slot, s.call)) {
+      if (release_agent(slot, s.call, now)) {
         if (auto other = calls_.find(s.call); other != calls_.end()) other->second.agent_slot = -1;
-        account(agents_[slot], AgentState::Reserved, now);
         bridge(call, c, slot, now, out);
         return;
       }
@@ -499,8 +534,7 @@ void CampaignGroup::release_seized(Call& c, double now, std::vector<Action>& out
   const auto slot = static_cast<std::size_t>(c.agent_slot);
   c.agent_slot = -1;
   const AgentSnapshot s = pool_.get(slot);
-  if (s.state == AgentState::Reserved && pool_.release(slot, s.call)) {
-    account(agents_[slot], AgentState::Reserved, now);
+  if (s.state == AgentState::Reserved && release_agent(slot, s.call, now)) {
     serve_held(now, out);
   }
 }
@@ -555,9 +589,9 @@ void CampaignGroup::end_answered(std::int64_t call, Call& c, double now, std::ve
 
 void CampaignGroup::end_talk(std::int64_t call, Call& c, double now) {
   const auto slot = static_cast<std::size_t>(c.agent_slot);
-  const double talk = now - agents_[slot].since;
+  const double talk = now - since_[slot];
   if (!(stats_.ignore_longer_than > 0.0 && talk > stats_.ignore_longer_than)) stats_.talk_time.observe(talk);
-  set_state(slot, AgentState::WrapUp, -1, now);
+  set_agent(slot, AgentState::WrapUp, -1, now);
   finish_call(call, CallResult::Answer, now);
 }
 
@@ -597,12 +631,12 @@ std::optional<Action> CampaignGroup::hand_preview(std::size_t slot, double now) 
   const auto rec = next_record(now);
   if (!rec) return std::nullopt;
   const std::int64_t call = next_call_++;
-  if (!pool_.reserve(slot, call)) {
+  if (!reserve_agent(slot, call, now)) {
     return_record(*rec);
     return std::nullopt;
   }
-  account(a, AgentState::Ready, now);
   a.preview_record = rec->record;
+  ++previewing_;
   a.preview_origin = rec->origin;
   a.preview_buffered = rec->buffered;
   a.preview_call = call;
@@ -640,6 +674,7 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
   a.reserved_at = now;
   out.push_back({ActionKind::Dial, a.preview_call, a.preview_record, a.id});
   a.preview_record = -1;
+  --previewing_;
   a.preview_call = -1;
 }
 
@@ -650,9 +685,9 @@ void CampaignGroup::preview_skip(std::int64_t agent, double now) {
   Agent& a = agents_[slot];
   if (a.preview_record < 0) throw std::invalid_argument(describe("preview_skip", "agent has no record to preview:", agent));
   return_record({a.preview_record, a.preview_origin, a.preview_buffered});
-  pool_.release(slot, a.preview_call);
-  account(a, AgentState::Reserved, now);
+  release_agent(slot, a.preview_call, now);
   a.preview_record = -1;
+  --previewing_;
   a.preview_call = -1;
 }
 
@@ -688,9 +723,9 @@ std::vector<UndialedRecord> CampaignGroup::stop(double now) {
       } else {
         out.push_back({a.preview_record, a.preview_origin});
       }
-      pool_.release(slot, a.preview_call);
-      account(a, AgentState::Reserved, now);
+      release_agent(slot, a.preview_call, now);
       a.preview_record = -1;
+      --previewing_;
       a.preview_call = -1;
     }
   }
@@ -737,7 +772,7 @@ GroupMetrics CampaignGroup::metrics() const {
   // Add the time each agent has spent in its current state so far.
   for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
     const AgentSnapshot s = pool_.get(slot);
-    const double spent = std::max(0.0, last_now_ - agents_[slot].since);
+    const double spent = std::max(0.0, last_now_ - since_[slot]);
     switch (s.state) {
       case AgentState::Ready: ++m.agents_ready; m.idle_time += spent; break;
       case AgentState::Reserved: ++m.agents_reserved; m.idle_time += spent; break;

@@ -56,13 +56,8 @@ void CampaignGroup::steer_on_connect(double agent_wait, double distribution) {
 
 void CampaignGroup::steer_busy(double now) {
   if (settings_.goal != OptimizationGoal::BusyFactor) return;
-  std::size_t busy = 0, present = 0;
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    const AgentState s = pool_.get(i).state;
-    busy += (s == AgentState::Talking || s == AgentState::WrapUp);
-    present += (s == AgentState::Talking || s == AgentState::WrapUp || s == AgentState::Ready ||
-                s == AgentState::Reserved);
-  }
+  const std::int64_t busy = count(AgentState::Talking) + count(AgentState::WrapUp);
+  const std::int64_t present = busy + count(AgentState::Ready) + count(AgentState::Reserved);
   if (present == 0 || last_tick_ < 0.0) return;
   const double dt = std::min(now - last_tick_, 60.0);
   const double share = static_cast<double>(busy) / static_cast<double>(present);
@@ -78,8 +73,7 @@ void CampaignGroup::release_stale(double now) {
     Agent& a = agents_[slot];
     const AgentSnapshot s = pool_.get(slot);
     if (s.state != AgentState::Reserved || a.preview_record >= 0) continue;
-    if (now - a.reserved_at > settings_.seize_timeout && pool_.release(slot, s.call)) {
-      account(a, AgentState::Reserved, now);
+    if (now - a.reserved_at > settings_.seize_timeout && release_agent(slot, s.call, now)) {
       if (auto c = calls_.find(s.call); c != calls_.end()) c->second.agent_slot = -1;
     }
   }
@@ -88,20 +82,11 @@ void CampaignGroup::release_stale(double now) {
 std::int64_t CampaignGroup::decide(double now, bool* seize) {
   *seize = false;
   const DialingMode mode = effective_mode();
-  std::int64_t ready = 0, reserved = 0, present = 0;
-  talk_elapsed_.clear();
-  wrap_elapsed_.clear();
-  const std::size_t n_agents = std::min(agents_.size(), pool_.size());
-  for (std::size_t i = 0; i < n_agents; ++i) {
-    const AgentState st = pool_.state_in_range(i);
-    const Agent& a = agents_[i];
-    if (st == AgentState::Ready) ++ready;
-    if (st == AgentState::Reserved && a.preview_record < 0) ++reserved;
-    if (st == AgentState::Talking) talk_elapsed_.push_back(now - a.since);
-    if (st == AgentState::WrapUp && !a.leave_after_call) wrap_elapsed_.push_back(now - a.since);
-    present += (st == AgentState::Ready || st == AgentState::Reserved || st == AgentState::Talking ||
-                st == AgentState::WrapUp);
-  }
+  // Kept by every agent move: no loop over the agents for the closed-form modes.
+  const std::int64_t ready = count(AgentState::Ready);
+  const std::int64_t reserved = count(AgentState::Reserved) - previewing_;
+  const std::int64_t present =
+      ready + count(AgentState::Reserved) + count(AgentState::Talking) + count(AgentState::WrapUp);
   const std::int64_t free_ready = std::max<std::int64_t>(0, ready - settings_.reserved_inbound_agents);
   const auto dialing = static_cast<std::int64_t>(dialing_.size());
   const auto held = static_cast<std::int64_t>(held_.size() + ivr_waiting_.size());
@@ -149,8 +134,24 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
     last_decision_.calls = std::max<std::int64_t>(0, free_ready + reserved - held - dialing);
     return std::min(last_decision_.calls, ports_free);
   }
-  ring_elapsed_.clear();
-  for (const double t : dialed_at_) ring_elapsed_.push_back(now - t);
+  // Each busy agent's elapsed time, written unconditionally and kept by its kind: no
+  // branch per agent.
+  const std::size_t n_agents = since_.size();
+  talk_elapsed_.resize(n_agents + 1);
+  wrap_elapsed_.resize(n_agents + 1);
+  std::size_t n_talk = 0, n_wrap = 0;
+  for (std::size_t i = 0; i < n_agents; ++i) {
+    const double e = now - since_[i];
+    const std::uint8_t kind = busy_kind_[i];
+    talk_elapsed_[n_talk] = e;
+    wrap_elapsed_[n_wrap] = e;
+    n_talk += kind == 1;
+    n_wrap += kind == 2;
+  }
+  talk_elapsed_.resize(n_talk);
+  wrap_elapsed_.resize(n_wrap);
+  ring_elapsed_.resize(dialed_at_.size());
+  for (std::size_t i = 0; i < dialed_at_.size(); ++i) ring_elapsed_[i] = now - dialed_at_[i];
   PacerState st;
   st.ready = free_ready + reserved;
   st.held = held;
@@ -185,9 +186,8 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
     c.buffered = rec->buffered;
     std::int64_t agent_id = -1;
     if (seize) {
-      if (const auto slot = longest_idle(); slot && pool_.reserve(*slot, id)) {
+      if (const auto slot = longest_idle(); slot && reserve_agent(*slot, id, now)) {
         Agent& a = agents_[*slot];
-        account(a, AgentState::Ready, now);
         a.reserved_at = now;
         c.agent_slot = static_cast<std::int64_t>(*slot);
         agent_id = a.id;
@@ -199,7 +199,7 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
           const AgentState st = pool_.get(s).state;
           const Agent& a = agents_[s];
           if ((st != AgentState::Talking && st != AgentState::WrapUp) || a.promised_call >= 0 || a.leave_after_call) continue;
-          const double p = model_.free_probability(st == AgentState::WrapUp, now - a.since, 1);
+          const double p = model_.free_probability(st == AgentState::WrapUp, now - since_[s], 1);
           if (p > best) {
             best = p;
             pick = static_cast<std::int64_t>(s);
@@ -286,16 +286,11 @@ PacerSnapshot CampaignGroup::snapshot() const {
 CampaignGroup::Counts CampaignGroup::counts() const {
   std::lock_guard<std::mutex> lock(mutex_);
   Counts c;
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    switch (pool_.get(i).state) {
-      case AgentState::Ready: ++c.ready; break;
-      case AgentState::Reserved: ++c.reserved; break;
-      case AgentState::Talking: ++c.talking; break;
-      case AgentState::WrapUp: ++c.wrap_up; break;
-      case AgentState::NotReady: ++c.not_ready; break;
-      case AgentState::LoggedOut: break;
-    }
-  }
+  c.ready = count(AgentState::Ready);
+  c.reserved = count(AgentState::Reserved);
+  c.talking = count(AgentState::Talking);
+  c.wrap_up = count(AgentState::WrapUp);
+  c.not_ready = count(AgentState::NotReady);
   c.dialing = static_cast<std::int64_t>(dialing_.size());
   c.held = static_cast<std::int64_t>(held_.size());
   return c;

@@ -6,6 +6,7 @@
 // in tests and in the simulator. Every public method is safe to call from several threads.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -142,7 +143,6 @@ class CampaignGroup {
  private:
   struct Agent {
     std::int64_t id;
-    double since = 0.0;          // when the current state began
     double idle_since = 0.0;     // when it last became ready (agent wait accounting)
     double reserved_at = 0.0;
     bool leave_after_call = false;
@@ -172,10 +172,26 @@ class CampaignGroup {
     ~TimeAdvance();
   };
   [[nodiscard]] TimeAdvance check_time(double now, const char* event);
-  void account(Agent& a, AgentState from, double now);
+  // Every change of an agent's pool state goes through these two: they account the time
+  // spent in the old state and keep the state counts, busy_kind_ and the ready queue in
+  // step with the pool.
+  AgentSnapshot set_agent(std::size_t slot, AgentState to, std::int64_t call, double now);
+  bool move_agent(std::size_t slot, AgentState from, std::int64_t from_call, AgentState to,
+                  std::int64_t to_call, double now);
+  bool reserve_agent(std::size_t slot, std::int64_t call, double now) {
+    return move_agent(slot, AgentState::Ready, -1, AgentState::Reserved, call, now);
+  }
+  bool release_agent(std::size_t slot, std::int64_t call, double now) {
+    return move_agent(slot, AgentState::Reserved, call, AgentState::Ready, -1, now);
+  }
+  bool bind_agent(std::size_t slot, std::int64_t call, double now) {
+    return move_agent(slot, AgentState::Reserved, call, AgentState::Talking, call, now) ||
+           move_agent(slot, AgentState::Ready, -1, AgentState::Talking, call, now);
+  }
+  void moved(std::size_t slot, AgentState from, AgentState to, double now);
+  std::int64_t count(AgentState s) const { return state_count_[static_cast<std::size_t>(s)]; }
   std::size_t slot_of(std::int64_t agent, const char* event) const;
   Call& call_of(std::int64_t call, const char* event);
-  void set_state(std::size_t slot, AgentState to, std::int64_t call, double now);
   void serve_held(double now, std::vector<Action>& out);
   void abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop);
   void release_seized(Call& c, double now, std::vector<Action>& out);
@@ -185,7 +201,7 @@ class CampaignGroup {
   void drop_expired(double now, std::vector<Action>& out);
   void release_stale(double now);
   void bridge(std::int64_t call_id, Call& c, std::size_t slot, double now, std::vector<Action>& out);
-  std::optional<std::size_t> longest_idle() const;
+  std::optional<std::size_t> longest_idle();  // drops stale ready_queue_ entries
   void remove_dialing(Call& c);
   void finish_call(std::int64_t call_id, CallResult result, double now);
   double buffer_clock(double now);
@@ -217,6 +233,20 @@ class CampaignGroup {
   AbandonSwitch switch_;
   AgentPool pool_;
   std::vector<Agent> agents_;
+  // Beside agents_, for the decision's loop: when each agent's state began, and what the
+  // predictive model sees of it (busy_kind_: 1 talking, 2 in a wrap-up it comes back from,
+  // 0 otherwise).
+  std::vector<double> since_;
+  std::vector<std::uint8_t> busy_kind_;
+  std::array<std::int64_t, 6> state_count_{};  // agents per AgentState
+  std::int64_t previewing_ = 0;                // agents holding a preview record (Reserved)
+  // Ready agents, longest idle first: a min-heap on (idle_since, slot) whose stale entries
+  // (the agent left Ready or was ready again later) are dropped when they reach the top.
+  struct ReadyEntry {
+    double idle_since;
+    std::size_t slot;
+  };
+  std::vector<ReadyEntry> ready_queue_;
   std::unordered_map<std::int64_t, std::size_t> slot_by_id_;
   std::unordered_map<std::int64_t, Call> calls_;
   std::vector<std::int64_t> dialing_;  // calls in flight
