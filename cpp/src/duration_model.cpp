@@ -52,7 +52,7 @@ void DurationModel::observe(double seconds) {
     ++in_window_;
   }
   ring_[ring_next_] = static_cast<std::uint32_t>(b);
-  ring_next_ = (ring_next_ + 1) % ring_.size();
+  ring_next_ = ring_next_ + 1 == ring_.size() ? 0 : ring_next_ + 1;  // no division on the hot path
   counts_[b] += 1.0;
   sum_in_window_ += (static_cast<double>(b) + 0.5) * step_;
   ++total_seen_;

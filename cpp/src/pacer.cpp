@@ -84,7 +84,7 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
   const double live_step = live.step();
   const auto n_ring = static_cast<std::size_t>(kRingMax / ring_step_) + 1;
 
-  if (answer_shape || ring_pending_.empty()) {
+  if (answer_shape || ring_shapes_.empty()) {
     // Horizons on a half-second grid, so that small moves of the answer-time quantiles do
     // not force the costly tables of talking agents to be rebuilt.
     for (int k = 0; k < K; ++k) {
@@ -93,17 +93,15 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
       horizon_[k] = r;
     }
     const std::vector<double>& other_cdf = other.cdf();
-    ring_live_cdf_.assign(n_ring, 0.0);
-    ring_other_survive_.assign(n_ring, 0.0);
-    for (int k = 0; k < K; ++k) ring_gain_[k].assign(n_ring, 0.0);
+    ring_shapes_.assign(n_ring * kRingWidth, 0.0);
     for (std::size_t i = 0; i < n_ring; ++i) {
       const double e = static_cast<double>(i) * ring_step_;
       const double fl = interpolate(live_cdf, live_step, e);
-      ring_live_cdf_[i] = fl;
-      ring_other_survive_[i] = 1.0 - interpolate(other_cdf, other.step(), e);
-      for (int k = 0; k < K; ++k) ring_gain_[k][i] = interpolate(live_cdf, live_step, e + horizon_[k]) - fl;
+      double* row = &ring_shapes_[i * kRingWidth];
+      for (int k = 0; k < K; ++k) row[k] = interpolate(live_cdf, live_step, e + horizon_[k]) - fl;
+      row[kLiveSurvive] = 1.0 - fl;
+      row[kOtherSurvive] = 1.0 - interpolate(other_cdf, other.step(), e);
     }
-    ring_pending_.assign(1, 1.0);
   }
 
   if (work_shape) {
@@ -146,17 +144,18 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
     interleave(wrap_free_, wrap_rows_);
   }
   // Call in flight: P(live answer within r | no outcome yet after e seconds), from the
-  // shapes above and the current hit ratio.
-  for (int k = 0; k < K; ++k) {
-    std::vector<double>& rt = ring_live_[k];
-    rt.assign(n_ring, 0.0);
-    for (std::size_t i = 0; i < n_ring; ++i) {
-      const double pending = h * (1.0 - ring_live_cdf_[i]) + (1.0 - h) * ring_other_survive_[i];
-      rt[i] = pending > 1e-12 ? std::clamp(h * ring_gain_[k][i] / pending, 0.0, 1.0) : 0.0;
+  // shapes and the current hit ratio, straight into the rows decide_normal reads.
+  const std::size_t n_rows = ring_shapes_.size() / kRingWidth;
+  ring_rows_.resize(n_rows * K);
+  for (std::size_t i = 0; i < n_rows; ++i) {
+    const double* shape = &ring_shapes_[i * kRingWidth];
+    const double pending = h * shape[kLiveSurvive] + (1.0 - h) * shape[kOtherSurvive];
+    for (int k = 0; k < K; ++k) {
+      ring_rows_[i * K + static_cast<std::size_t>(k)] =
+          pending > 1e-12 ? std::clamp(h * shape[k] / pending, 0.0, 1.0) : 0.0;
     }
-    new_call_[k] = h * interpolate(live_cdf, live_step, horizon_[k]);
   }
-  interleave(ring_live_, ring_rows_);
+  for (int k = 0; k < K; ++k) new_call_[k] = h * interpolate(live_cdf, live_step, horizon_[k]);
 }
 
 void PredictiveModel::interleave(const std::array<std::vector<double>, kHorizons>& by_horizon,

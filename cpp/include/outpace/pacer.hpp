@@ -96,22 +96,25 @@ class PredictiveModel {
   Decision decide_exact(const PacerState& s) const;
   Decision decide_normal(const PacerState& s) const;
   double ring_probability(double elapsed, int k) const {
-    const std::vector<double>& t = ring_live_[k];
     const auto i = static_cast<std::size_t>((elapsed > 0.0 ? elapsed : 0.0) / ring_step_);
-    return i < t.size() ? t[i] : 0.0;
+    return i < ring_rows_.size() / kHorizons ? ring_rows_[i * kHorizons + static_cast<std::size_t>(k)] : 0.0;
   }
 
   std::array<double, kHorizons> horizon_{};   // s after now
   std::array<double, kHorizons> new_call_{};  // P(live answer within horizon) of a new call
   // Per horizon, indexed by elapsed seconds (talk, wrap) or half-seconds (ring).
-  std::array<std::vector<double>, kHorizons> talk_free_, wrap_free_, ring_live_;
-  // The same tables row by row ([elapsed][horizon]) for the hot loop of decide_normal.
+  std::array<std::vector<double>, kHorizons> talk_free_, wrap_free_;
+  // The same tables row by row ([elapsed][horizon]) for the hot loop of decide_normal, and
+  // the calls in flight's P(live answer within horizon | no outcome after e) per half-second.
   std::vector<double> talk_rows_, wrap_rows_, ring_rows_;
   static void interleave(const std::array<std::vector<double>, kHorizons>& by_horizon,
                          std::vector<double>& out);
-  // Shapes behind ring_live_, so a new hit ratio needs no interpolation.
-  std::array<std::vector<double>, kHorizons> ring_gain_;  // F_L(e + r) - F_L(e)
-  std::vector<double> ring_live_cdf_, ring_other_survive_, ring_pending_;
+  // Calls in flight, per half-second of ringing, the shapes that do not depend on the hit
+  // ratio, so that a new hit ratio only recombines them into ring_rows_: F_L(e + r_k) -
+  // F_L(e) for each horizon, then 1 - F_L(e) and 1 - F_O(e) (live answer, other outcome).
+  static constexpr int kLiveSurvive = kHorizons, kOtherSurvive = kHorizons + 1;
+  static constexpr std::size_t kRingWidth = kHorizons + 2;
+  std::vector<double> ring_shapes_;
   double ring_step_ = 0.5;
   mutable int last_binding_ = 2;  // the horizon that limited the last decision
  public:
