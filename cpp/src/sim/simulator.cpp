@@ -27,13 +27,12 @@ struct Event {
   std::int64_t id;
   std::int64_t aux;
 };
-// Earliest first; at the same instant the pacing decision comes before other events (an
-// outcome at exactly t is seen by the decision at t + tick, as in the reference model).
+// Earliest first, then in the order scheduled. Ticks are not queued (see next_event): at
+// the same instant the pacing decision comes before other events (an outcome at exactly t
+// is seen by the decision at t + tick, as in the reference model).
 struct Later {
   bool operator()(const Event& a, const Event& b) const {
     if (a.t != b.t) return a.t > b.t;
-    const bool a_tick = a.kind == Ev::Tick, b_tick = b.kind == Ev::Tick;
-    if (a_tick != b_tick) return b_tick;
     return a.seq > b.seq;
   }
 };
@@ -55,9 +54,9 @@ class Run {
 
   SimResult run(const std::function<void(double)>& progress) {
     for (std::int32_t d = 0; d < sc_.days; ++d) schedule_day(d);
-    while (!queue_.empty()) {
-      const Event e = queue_.top();
-      queue_.pop();
+    std::sort(calendar_.begin(), calendar_.end(), [](const Event& a, const Event& b) { return Later{}(b, a); });
+    Event e;
+    while (next_event(e)) {
       now_ = e.t;
       handle(e);
       if (progress && e.kind == Ev::Tick && e.aux == 1) {
@@ -81,6 +80,39 @@ class Run {
   void push(double t, Ev kind, std::int64_t id = 0, std::int64_t aux = 0) {
     queue_.push(Event{t, seq_++, kind, id, aux});
   }
+
+  // Events come from three sources: the one pending tick, the calendar of shift edges and
+  // first arrivals fixed at the start (sorted), and the queue of everything scheduled
+  // since. Calendar events were scheduled before any queued one, so (t, seq) orders them
+  // as one queue holding both would; a tick goes first among events at its instant. Only
+  // what is pending sits in the queue, which keeps it small.
+  bool next_event(Event& e) {
+    const Event* cal = next_cal_ < calendar_.size() ? &calendar_[next_cal_] : nullptr;
+    const Event* queued = queue_.empty() ? nullptr : &queue_.top();
+    const Event* first = !cal ? queued : !queued || Later{}(*queued, *cal) ? cal : queued;
+    if (tick_day_ < sc_.days && (!first || tick_time() <= first->t)) {
+      e = Event{tick_time(), 0, Ev::Tick, tick_day_, tick_};
+      if (tick_ < ticks_per_day_) {
+        ++tick_;
+      } else {
+        ++tick_day_;
+        tick_ = 1;
+      }
+      return true;
+    }
+    if (!first) return false;
+    e = *first;
+    if (first == cal) {
+      ++next_cal_;
+    } else {
+      queue_.pop();
+    }
+    return true;
+  }
+
+  double tick_time() const { return static_cast<double>(tick_day_) * kDay + static_cast<double>(tick_) * sc_.tick; }
+
+  void schedule(double t, Ev kind, std::int64_t id) { calendar_.push_back(Event{t, seq_++, kind, id, 0}); }
 
   DayResult& day() { return result_.days[std::min(result_.days.size() - 1, static_cast<std::size_t>(now_ / kDay))]; }
   SeriesPoint& point() { return point_at(now_); }
@@ -106,38 +138,37 @@ class Run {
         breaks = s.breaks;
       }
       double staffed = end - start;
-      push(t0 + start, Ev::Available, a);
+      schedule(t0 + start, Ev::Available, a);
       for (const auto& [b0, b1] : breaks) {
-        push(t0 + b0, Ev::Away, a);
-        push(t0 + b1, Ev::Available, a);
+        schedule(t0 + b0, Ev::Away, a);
+        schedule(t0 + b1, Ev::Available, a);
         staffed -= b1 - b0;
       }
-      push(t0 + end, Ev::Away, a);
+      schedule(t0 + end, Ev::Away, a);
       result_.days[static_cast<std::size_t>(d)].staffed += staffed;
     }
-    // Ticks and arrivals are chained (each schedules the next) so the event queue holds
-    // only what is pending, not a whole run of ticks.
-    push(t0 + sc_.tick, Ev::Tick, d, 1);
-    if (sc_.inbound_per_hour > 0.0) chain_arrival(Ev::Inbound, t0, d, sc_.inbound_per_hour / 3600.0);
-    if (pol_.kind == Policy::Kind::PoissonAnswers) chain_arrival(Ev::Arrival, t0, d, pol_.answer_rate);
+    // Arrivals are chained (each schedules the next) so the event queue holds only what
+    // is pending; each day's first arrival is drawn here, in the order the seed fixes.
+    if (sc_.inbound_per_hour > 0.0) chain_arrival(Ev::Inbound, t0, d, sc_.inbound_per_hour / 3600.0, true);
+    if (pol_.kind == Policy::Kind::PoissonAnswers) chain_arrival(Ev::Arrival, t0, d, pol_.answer_rate, true);
   }
 
   // The next arrival of a Poisson stream after `from`, if it falls within day d.
-  void chain_arrival(Ev kind, double from, std::int64_t d, double rate) {
+  void chain_arrival(Ev kind, double from, std::int64_t d, double rate, bool first = false) {
     std::exponential_distribution<double> gap(rate);
     const double t = from + gap(rng_);
-    if (t < static_cast<double>(d) * kDay + sc_.day_length) push(t, kind, d);
+    if (t >= static_cast<double>(d) * kDay + sc_.day_length) return;
+    if (first) {
+      schedule(t, kind, d);
+    } else {
+      push(t, kind, d);
+    }
   }
 
   void handle(const Event& e) {
     actions_.clear();
     switch (e.kind) {
-      case Ev::Tick: {
-        on_tick();
-        const auto ticks = static_cast<std::int64_t>(std::floor(sc_.day_length / sc_.tick));
-        if (e.aux < ticks) push(static_cast<double>(e.id) * kDay + static_cast<double>(e.aux + 1) * sc_.tick, Ev::Tick, e.id, e.aux + 1);
-        break;
-      }
+      case Ev::Tick: on_tick(); break;
       case Ev::Outcome: on_outcome(e.id, static_cast<Outcome>(e.aux)); break;
       case Ev::TalkEnd:
         ++result_.events;
@@ -411,6 +442,12 @@ class Run {
   std::vector<bool> available_;
   std::unordered_map<std::int64_t, std::int64_t> seized_;  // call -> agent
   std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  std::vector<Event> calendar_;
+  std::size_t next_cal_ = 0;
+  // The pending tick: day, and index within the day (1 .. ticks_per_day_). Each day's
+  // ticks end before the next day's begin, so one is pending at a time.
+  std::int64_t tick_day_ = 0, tick_ = 1;
+  const std::int64_t ticks_per_day_ = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(sc_.day_length / sc_.tick)));
   std::vector<Action> actions_;
   std::uint64_t seq_ = 0;
   double now_ = 0.0;
