@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <deque>
-#include <queue>
 #include <unordered_map>
 
 #include "outpace/group.hpp"
@@ -20,24 +19,62 @@ constexpr double kPreviewTime = 5.0;  // s an agent looks at a previewed record 
 
 enum class Ev : std::uint8_t { Tick, Outcome, TalkEnd, WrapEnd, Available, Away, Inbound, InboundEnd, Arrival, PreviewDial };
 
+// 32 bytes, so two share a cache line in the queue.
 struct Event {
   double t;
   std::uint64_t seq;
+  std::int64_t id;   // call, agent or day
+  std::int32_t aux;  // outcome, agent, or a tick's index within its day
   Ev kind;
-  std::int64_t id;
-  std::int64_t aux;
 };
 // Earliest first, then in the order scheduled. Ticks are not queued (see next_event): at
 // the same instant the pacing decision comes before other events (an outcome at exactly t
 // is seen by the decision at t + tick, as in the reference model).
-struct Later {
-  bool operator()(const Event& a, const Event& b) const {
-    if (a.t != b.t) return a.t > b.t;
-    return a.seq > b.seq;
+bool before(const Event& a, const Event& b) { return a.t < b.t || (a.t == b.t && a.seq < b.seq); }
+
+// A 4-ary min-heap on `before`: half the levels of a binary heap, and the four children
+// of a node sit side by side. The order is total (seq is unique), so which heap holds the
+// events does not change the order they come out in.
+class EventQueue {
+ public:
+  bool empty() const { return heap_.empty(); }
+  const Event& top() const { return heap_.front(); }
+  void push(const Event& e) {
+    std::size_t i = heap_.size();
+    heap_.push_back(e);
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!before(e, heap_[parent])) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = e;
   }
+  void pop() {
+    const Event last = heap_.back();
+    heap_.pop_back();
+    const std::size_t n = heap_.size();
+    if (n == 0) return;
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      std::size_t least = first;
+      for (std::size_t c = first + 1; c < std::min(first + 4, n); ++c) {
+        if (before(heap_[c], heap_[least])) least = c;
+      }
+      if (!before(heap_[least], last)) break;
+      heap_[i] = heap_[least];
+      i = least;
+    }
+    heap_[i] = last;
+  }
+
+ private:
+  std::vector<Event> heap_;
 };
 
-enum class Outcome : std::int64_t { Live = 0, Machine, Busy, NoAnswer, Invalid };
+enum class Outcome : std::int32_t { Live = 0, Machine, Busy, NoAnswer, Invalid };
 enum class AgentSim : std::uint8_t { Off, Ready, Reserved, Busy, Inbound };
 
 class Run {
@@ -54,7 +91,7 @@ class Run {
 
   SimResult run(const std::function<void(double)>& progress) {
     for (std::int32_t d = 0; d < sc_.days; ++d) schedule_day(d);
-    std::sort(calendar_.begin(), calendar_.end(), [](const Event& a, const Event& b) { return Later{}(b, a); });
+    std::sort(calendar_.begin(), calendar_.end(), before);
     Event e;
     while (next_event(e)) {
       now_ = e.t;
@@ -77,8 +114,8 @@ class Run {
     return s;
   }
 
-  void push(double t, Ev kind, std::int64_t id = 0, std::int64_t aux = 0) {
-    queue_.push(Event{t, seq_++, kind, id, aux});
+  void push(double t, Ev kind, std::int64_t id = 0, std::int32_t aux = 0) {
+    queue_.push(Event{t, seq_++, id, aux, kind});
   }
 
   // Events come from three sources: the one pending tick, the calendar of shift edges and
@@ -89,9 +126,9 @@ class Run {
   bool next_event(Event& e) {
     const Event* cal = next_cal_ < calendar_.size() ? &calendar_[next_cal_] : nullptr;
     const Event* queued = queue_.empty() ? nullptr : &queue_.top();
-    const Event* first = !cal ? queued : !queued || Later{}(*queued, *cal) ? cal : queued;
+    const Event* first = !cal ? queued : !queued || before(*cal, *queued) ? cal : queued;
     if (tick_day_ < sc_.days && (!first || tick_time() <= first->t)) {
-      e = Event{tick_time(), 0, Ev::Tick, tick_day_, tick_};
+      e = Event{tick_time(), 0, tick_day_, tick_, Ev::Tick};
       if (tick_ < ticks_per_day_) {
         ++tick_;
       } else {
@@ -112,7 +149,7 @@ class Run {
 
   double tick_time() const { return static_cast<double>(tick_day_) * kDay + static_cast<double>(tick_) * sc_.tick; }
 
-  void schedule(double t, Ev kind, std::int64_t id) { calendar_.push_back(Event{t, seq_++, kind, id, 0}); }
+  void schedule(double t, Ev kind, std::int64_t id) { calendar_.push_back(Event{t, seq_++, id, 0, kind}); }
 
   DayResult& day() { return result_.days[std::min(result_.days.size() - 1, static_cast<std::size_t>(now_ / kDay))]; }
   SeriesPoint& point() { return point_at(now_); }
@@ -399,11 +436,11 @@ class Run {
             seized_[a.call_id] = a.agent_id;
           }
           if (pol_.kind == Policy::Kind::PoissonAnswers) {
-            push(now_, Ev::Outcome, a.call_id, static_cast<std::int64_t>(Outcome::Live));
+            push(now_, Ev::Outcome, a.call_id, static_cast<std::int32_t>(Outcome::Live));
           } else {
             double delay = 0.0;
             const Outcome o = draw_outcome(delay);
-            push(now_ + delay, Ev::Outcome, a.call_id, static_cast<std::int64_t>(o));
+            push(now_ + delay, Ev::Outcome, a.call_id, static_cast<std::int32_t>(o));
           }
           break;
         }
@@ -415,7 +452,7 @@ class Run {
           const double t = talk_(rng_);
           day().talk += within_day(t);
           add_work(within_day(t));
-          push(now_ + t, Ev::TalkEnd, a.call_id, a.agent_id);
+          push(now_ + t, Ev::TalkEnd, a.call_id, static_cast<std::int32_t>(a.agent_id));  // agents <= 100,000
           break;
         }
         case ActionKind::Drop:
@@ -441,13 +478,14 @@ class Run {
   std::vector<AgentSim> agents_;
   std::vector<bool> available_;
   std::unordered_map<std::int64_t, std::int64_t> seized_;  // call -> agent
-  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  EventQueue queue_;
   std::vector<Event> calendar_;
   std::size_t next_cal_ = 0;
   // The pending tick: day, and index within the day (1 .. ticks_per_day_). Each day's
   // ticks end before the next day's begin, so one is pending at a time.
-  std::int64_t tick_day_ = 0, tick_ = 1;
-  const std::int64_t ticks_per_day_ = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(sc_.day_length / sc_.tick)));
+  std::int64_t tick_day_ = 0;
+  std::int32_t tick_ = 1;
+  const std::int32_t ticks_per_day_ = std::max(1, static_cast<std::int32_t>(std::floor(sc_.day_length / sc_.tick)));
   std::vector<Action> actions_;
   std::uint64_t seq_ = 0;
   double now_ = 0.0;
