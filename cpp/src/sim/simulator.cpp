@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <unordered_map>
 
@@ -29,8 +30,17 @@ struct Event {
 };
 // Earliest first, then in the order scheduled. Ticks are not queued (see next_event): at
 // the same instant the pacing decision comes before other events (an outcome at exactly t
-// is seen by the decision at t + tick, as in the reference model).
-bool before(const Event& a, const Event& b) { return a.t < b.t || (a.t == b.t && a.seq < b.seq); }
+// is seen by the decision at t + tick, as in the reference model). As one 128-bit number
+// the comparison needs no branch: times are never negative, and the bits of a
+// non-negative double order as its value does (+ 0.0 turns -0.0 into 0.0).
+using Key = unsigned __int128;
+Key key(const Event& e) {
+  const double t = e.t + 0.0;
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &t, sizeof bits);
+  return static_cast<Key>(bits) << 64 | e.seq;
+}
+bool before(const Event& a, const Event& b) { return key(a) < key(b); }
 
 // A 4-ary min-heap on `before`: half the levels of a binary heap, and the four children
 // of a node sit side by side. The order is total (seq is unique), so which heap holds the
@@ -40,11 +50,12 @@ class EventQueue {
   bool empty() const { return heap_.empty(); }
   const Event& top() const { return heap_.front(); }
   void push(const Event& e) {
+    const Key k = key(e);
     std::size_t i = heap_.size();
     heap_.push_back(e);
     while (i > 0) {
       const std::size_t parent = (i - 1) / 4;
-      if (!before(e, heap_[parent])) break;
+      if (!(k < key(heap_[parent]))) break;
       heap_[i] = heap_[parent];
       i = parent;
     }
@@ -55,15 +66,21 @@ class EventQueue {
     heap_.pop_back();
     const std::size_t n = heap_.size();
     if (n == 0) return;
+    const Key last_key = key(last);
     std::size_t i = 0;
     for (;;) {
       const std::size_t first = 4 * i + 1;
       if (first >= n) break;
       std::size_t least = first;
+      Key least_key = key(heap_[first]);
       for (std::size_t c = first + 1; c < std::min(first + 4, n); ++c) {
-        if (before(heap_[c], heap_[least])) least = c;
+        const Key k = key(heap_[c]);
+        if (k < least_key) {
+          least = c;
+          least_key = k;
+        }
       }
-      if (!before(heap_[least], last)) break;
+      if (!(least_key < last_key)) break;
       heap_[i] = heap_[least];
       i = least;
     }
