@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <deque>
-#include <queue>
 #include <unordered_map>
 
 #include "outpace/group.hpp"
@@ -20,25 +20,78 @@ constexpr double kPreviewTime = 5.0;  // s an agent looks at a previewed record 
 
 enum class Ev : std::uint8_t { Tick, Outcome, TalkEnd, WrapEnd, Available, Away, Inbound, InboundEnd, Arrival, PreviewDial };
 
+// 32 bytes, so two share a cache line in the queue.
 struct Event {
   double t;
   std::uint64_t seq;
+  std::int64_t id;   // call, agent or day
+  std::int32_t aux;  // outcome, agent, or a tick's index within its day
   Ev kind;
-  std::int64_t id;
-  std::int64_t aux;
 };
-// Earliest first; at the same instant the pacing decision comes before other events (an
-// outcome at exactly t is seen by the decision at t + tick, as in the reference model).
-struct Later {
-  bool operator()(const Event& a, const Event& b) const {
-    if (a.t != b.t) return a.t > b.t;
-    const bool a_tick = a.kind == Ev::Tick, b_tick = b.kind == Ev::Tick;
-    if (a_tick != b_tick) return b_tick;
-    return a.seq > b.seq;
+// Earliest first, then in the order scheduled. Ticks are not queued (see next_event): at
+// the same instant the pacing decision comes before other events (an outcome at exactly t
+// is seen by the decision at t + tick, as in the reference model). As one 128-bit number
+// the comparison needs no branch: times are never negative, and the bits of a
+// non-negative double order as its value does (+ 0.0 turns -0.0 into 0.0).
+using Key = unsigned __int128;
+Key key(const Event& e) {
+  const double t = e.t + 0.0;
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &t, sizeof bits);
+  return static_cast<Key>(bits) << 64 | e.seq;
+}
+bool before(const Event& a, const Event& b) { return key(a) < key(b); }
+
+// A 4-ary min-heap on `before`: half the levels of a binary heap, and the four children
+// of a node sit side by side. The order is total (seq is unique), so which heap holds the
+// events does not change the order they come out in.
+class EventQueue {
+ public:
+  bool empty() const { return heap_.empty(); }
+  const Event& top() const { return heap_.front(); }
+  void push(const Event& e) {
+    const Key k = key(e);
+    std::size_t i = heap_.size();
+    heap_.push_back(e);
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!(k < key(heap_[parent]))) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = e;
   }
+  void pop() {
+    const Event last = heap_.back();
+    heap_.pop_back();
+    const std::size_t n = heap_.size();
+    if (n == 0) return;
+    const Key last_key = key(last);
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      std::size_t least = first;
+      Key least_key = key(heap_[first]);
+      for (std::size_t c = first + 1; c < std::min(first + 4, n); ++c) {
+        const Key k = key(heap_[c]);
+        if (k < least_key) {
+          least = c;
+          least_key = k;
+        }
+      }
+      if (!(least_key < last_key)) break;
+      heap_[i] = heap_[least];
+      i = least;
+    }
+    heap_[i] = last;
+  }
+
+ private:
+  std::vector<Event> heap_;
 };
 
-enum class Outcome : std::int64_t { Live = 0, Machine, Busy, NoAnswer, Invalid };
+enum class Outcome : std::int32_t { Live = 0, Machine, Busy, NoAnswer, Invalid };
 enum class AgentSim : std::uint8_t { Off, Ready, Reserved, Busy, Inbound };
 
 class Run {
@@ -55,9 +108,9 @@ class Run {
 
   SimResult run(const std::function<void(double)>& progress) {
     for (std::int32_t d = 0; d < sc_.days; ++d) schedule_day(d);
-    while (!queue_.empty()) {
-      const Event e = queue_.top();
-      queue_.pop();
+    std::sort(calendar_.begin(), calendar_.end(), before);
+    Event e;
+    while (next_event(e)) {
       now_ = e.t;
       handle(e);
       if (progress && e.kind == Ev::Tick && e.aux == 1) {
@@ -78,9 +131,42 @@ class Run {
     return s;
   }
 
-  void push(double t, Ev kind, std::int64_t id = 0, std::int64_t aux = 0) {
-    queue_.push(Event{t, seq_++, kind, id, aux});
+  void push(double t, Ev kind, std::int64_t id = 0, std::int32_t aux = 0) {
+    queue_.push(Event{t, seq_++, id, aux, kind});
   }
+
+  // Events come from three sources: the one pending tick, the calendar of shift edges and
+  // first arrivals fixed at the start (sorted), and the queue of everything scheduled
+  // since. Calendar events were scheduled before any queued one, so (t, seq) orders them
+  // as one queue holding both would; a tick goes first among events at its instant. Only
+  // what is pending sits in the queue, which keeps it small.
+  bool next_event(Event& e) {
+    const Event* cal = next_cal_ < calendar_.size() ? &calendar_[next_cal_] : nullptr;
+    const Event* queued = queue_.empty() ? nullptr : &queue_.top();
+    const Event* first = !cal ? queued : !queued || before(*cal, *queued) ? cal : queued;
+    if (tick_day_ < sc_.days && (!first || tick_time() <= first->t)) {
+      e = Event{tick_time(), 0, tick_day_, tick_, Ev::Tick};
+      if (tick_ < ticks_per_day_) {
+        ++tick_;
+      } else {
+        ++tick_day_;
+        tick_ = 1;
+      }
+      return true;
+    }
+    if (!first) return false;
+    e = *first;
+    if (first == cal) {
+      ++next_cal_;
+    } else {
+      queue_.pop();
+    }
+    return true;
+  }
+
+  double tick_time() const { return static_cast<double>(tick_day_) * kDay + static_cast<double>(tick_) * sc_.tick; }
+
+  void schedule(double t, Ev kind, std::int64_t id) { calendar_.push_back(Event{t, seq_++, id, 0, kind}); }
 
   DayResult& day() { return result_.days[std::min(result_.days.size() - 1, static_cast<std::size_t>(now_ / kDay))]; }
   SeriesPoint& point() { return point_at(now_); }
@@ -106,38 +192,37 @@ class Run {
         breaks = s.breaks;
       }
       double staffed = end - start;
-      push(t0 + start, Ev::Available, a);
+      schedule(t0 + start, Ev::Available, a);
       for (const auto& [b0, b1] : breaks) {
-        push(t0 + b0, Ev::Away, a);
-        push(t0 + b1, Ev::Available, a);
+        schedule(t0 + b0, Ev::Away, a);
+        schedule(t0 + b1, Ev::Available, a);
         staffed -= b1 - b0;
       }
-      push(t0 + end, Ev::Away, a);
+      schedule(t0 + end, Ev::Away, a);
       result_.days[static_cast<std::size_t>(d)].staffed += staffed;
     }
-    // Ticks and arrivals are chained (each schedules the next) so the event queue holds
-    // only what is pending, not a whole run of ticks.
-    push(t0 + sc_.tick, Ev::Tick, d, 1);
-    if (sc_.inbound_per_hour > 0.0) chain_arrival(Ev::Inbound, t0, d, sc_.inbound_per_hour / 3600.0);
-    if (pol_.kind == Policy::Kind::PoissonAnswers) chain_arrival(Ev::Arrival, t0, d, pol_.answer_rate);
+    // Arrivals are chained (each schedules the next) so the event queue holds only what
+    // is pending; each day's first arrival is drawn here, in the order the seed fixes.
+    if (sc_.inbound_per_hour > 0.0) chain_arrival(Ev::Inbound, t0, d, sc_.inbound_per_hour / 3600.0, true);
+    if (pol_.kind == Policy::Kind::PoissonAnswers) chain_arrival(Ev::Arrival, t0, d, pol_.answer_rate, true);
   }
 
   // The next arrival of a Poisson stream after `from`, if it falls within day d.
-  void chain_arrival(Ev kind, double from, std::int64_t d, double rate) {
+  void chain_arrival(Ev kind, double from, std::int64_t d, double rate, bool first = false) {
     std::exponential_distribution<double> gap(rate);
     const double t = from + gap(rng_);
-    if (t < static_cast<double>(d) * kDay + sc_.day_length) push(t, kind, d);
+    if (t >= static_cast<double>(d) * kDay + sc_.day_length) return;
+    if (first) {
+      schedule(t, kind, d);
+    } else {
+      push(t, kind, d);
+    }
   }
 
   void handle(const Event& e) {
     actions_.clear();
     switch (e.kind) {
-      case Ev::Tick: {
-        on_tick();
-        const auto ticks = static_cast<std::int64_t>(std::floor(sc_.day_length / sc_.tick));
-        if (e.aux < ticks) push(static_cast<double>(e.id) * kDay + static_cast<double>(e.aux + 1) * sc_.tick, Ev::Tick, e.id, e.aux + 1);
-        break;
-      }
+      case Ev::Tick: on_tick(); break;
       case Ev::Outcome: on_outcome(e.id, static_cast<Outcome>(e.aux)); break;
       case Ev::TalkEnd:
         ++result_.events;
@@ -368,11 +453,11 @@ class Run {
             seized_[a.call_id] = a.agent_id;
           }
           if (pol_.kind == Policy::Kind::PoissonAnswers) {
-            push(now_, Ev::Outcome, a.call_id, static_cast<std::int64_t>(Outcome::Live));
+            push(now_, Ev::Outcome, a.call_id, static_cast<std::int32_t>(Outcome::Live));
           } else {
             double delay = 0.0;
             const Outcome o = draw_outcome(delay);
-            push(now_ + delay, Ev::Outcome, a.call_id, static_cast<std::int64_t>(o));
+            push(now_ + delay, Ev::Outcome, a.call_id, static_cast<std::int32_t>(o));
           }
           break;
         }
@@ -384,7 +469,7 @@ class Run {
           const double t = talk_(rng_);
           day().talk += within_day(t);
           add_work(within_day(t));
-          push(now_ + t, Ev::TalkEnd, a.call_id, a.agent_id);
+          push(now_ + t, Ev::TalkEnd, a.call_id, static_cast<std::int32_t>(a.agent_id));  // agents <= 100,000
           break;
         }
         case ActionKind::Drop:
@@ -410,7 +495,14 @@ class Run {
   std::vector<AgentSim> agents_;
   std::vector<bool> available_;
   std::unordered_map<std::int64_t, std::int64_t> seized_;  // call -> agent
-  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  EventQueue queue_;
+  std::vector<Event> calendar_;
+  std::size_t next_cal_ = 0;
+  // The pending tick: day, and index within the day (1 .. ticks_per_day_). Each day's
+  // ticks end before the next day's begin, so one is pending at a time.
+  std::int64_t tick_day_ = 0;
+  std::int32_t tick_ = 1;
+  const std::int32_t ticks_per_day_ = std::max(1, static_cast<std::int32_t>(std::floor(sc_.day_length / sc_.tick)));
   std::vector<Action> actions_;
   std::uint64_t seq_ = 0;
   double now_ = 0.0;
