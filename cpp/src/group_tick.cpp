@@ -137,8 +137,12 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
   // Each busy agent's elapsed time, written unconditionally and kept by its kind: no
   // branch per agent.
   const std::size_t n_agents = since_.size();
-  talk_elapsed_.resize(n_agents + 1);
-  wrap_elapsed_.resize(n_agents + 1);
+  // Sized for every agent once (only growing, so no refill each tick); the counts say how
+  // much of each is this decision's.
+  if (talk_elapsed_.size() < n_agents + 1) {
+    talk_elapsed_.resize(n_agents + 1);
+    wrap_elapsed_.resize(n_agents + 1);
+  }
   std::size_t n_talk = 0, n_wrap = 0;
   for (std::size_t i = 0; i < n_agents; ++i) {
     const double e = now - since_[i];
@@ -148,17 +152,17 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
     n_talk += kind == 1;
     n_wrap += kind == 2;
   }
-  talk_elapsed_.resize(n_talk);
-  wrap_elapsed_.resize(n_wrap);
+  n_talk_ = n_talk;
+  n_wrap_ = n_wrap;
   ring_elapsed_.resize(dialed_at_.size());
   for (std::size_t i = 0; i < dialed_at_.size(); ++i) ring_elapsed_[i] = now - dialed_at_[i];
   PacerState st;
   st.ready = free_ready + reserved;
   st.held = held;
   st.talk_elapsed = talk_elapsed_.data();
-  st.talking = talk_elapsed_.size();
+  st.talking = n_talk;
   st.wrap_elapsed = wrap_elapsed_.data();
-  st.wrapping = wrap_elapsed_.size();
+  st.wrapping = n_wrap;
   st.ring_elapsed = ring_elapsed_.data();
   st.ringing = ring_elapsed_.size();
   const auto lines = static_cast<std::int64_t>(std::floor(settings_.max_lines_per_agent * static_cast<double>(present)));
@@ -260,8 +264,8 @@ Decision CampaignGroup::peek(double now) {
 PacerSnapshot CampaignGroup::snapshot() const {
   std::lock_guard<std::mutex> lock(mutex_);
   PacerSnapshot p;
-  p.talk_elapsed = talk_elapsed_;
-  p.wrap_elapsed = wrap_elapsed_;
+  p.talk_elapsed.assign(talk_elapsed_.begin(), talk_elapsed_.begin() + static_cast<std::ptrdiff_t>(n_talk_));
+  p.wrap_elapsed.assign(wrap_elapsed_.begin(), wrap_elapsed_.begin() + static_cast<std::ptrdiff_t>(n_wrap_));
   p.ring_elapsed = ring_elapsed_;
   p.ready = last_state_.ready;
   p.held = last_state_.held;
@@ -294,6 +298,31 @@ CampaignGroup::Counts CampaignGroup::counts() const {
   c.dialing = static_cast<std::int64_t>(dialing_.size());
   c.held = static_cast<std::int64_t>(held_.size());
   return c;
+}
+
+namespace {
+template <class T>
+void prefetch_array(const std::vector<T>& v) {
+  const auto* p = reinterpret_cast<const char*>(v.data());
+  for (std::size_t off = 0; off < v.size() * sizeof(T); off += 64) __builtin_prefetch(p + off);
+}
+}  // namespace
+
+void CampaignGroup::warm_arrays() const {
+  std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock() || !is_predictive(settings_.mode)) return;
+  prefetch_array(since_);
+  prefetch_array(busy_kind_);
+  prefetch_array(dialed_at_);
+}
+
+void CampaignGroup::warm_rows(double now) const {
+  std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock() || !is_predictive(settings_.mode)) return;
+  for (std::size_t i = 0; i < since_.size(); ++i) {
+    if (busy_kind_[i] != 0) model_.prefetch_busy(now - since_[i], busy_kind_[i] == 2);
+  }
+  for (const double t : dialed_at_) model_.prefetch_ring(now - t);
 }
 
 void CampaignGroup::tick(double now, std::vector<Action>& out, bool decide_now) {

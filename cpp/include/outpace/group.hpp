@@ -107,6 +107,12 @@ class CampaignGroup {
   // Time passes: drop held calls past tau, release stale reservations, decide, dial.
   // With decide = false the pacer is skipped (an outside policy places calls with place()).
   void tick(double now, std::vector<Action>& out, bool decide = true);
+  // Look-ahead for Dialer::tick, which calls these a few groups ahead of the one it ticks so
+  // that its memory is in cache by then: the group's arrays first, then (once those have
+  // arrived) the table rows the next decision will read. Hints only: they change nothing,
+  // and skip a group whose lock another thread holds.
+  void warm_arrays() const;
+  void warm_rows(double now) const;
   // Place `calls` calls now regardless of the pacer (outside policies, baselines).
   void place(std::int64_t calls, double now, std::vector<Action>& out);
   struct Counts {
@@ -280,6 +286,7 @@ class CampaignGroup {
   std::int64_t ivr_requests_ = 0, ivr_live_ = 0;
   // Scratch buffers for the decision, kept to avoid allocating every tick.
   std::vector<double> talk_elapsed_, wrap_elapsed_, ring_elapsed_;
+  std::size_t n_talk_ = 0, n_wrap_ = 0;  // of talk_elapsed_ and wrap_elapsed_, the last decision's
 };
 
 }  // namespace outpace

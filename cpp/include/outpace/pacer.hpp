@@ -77,6 +77,19 @@ class PredictiveModel {
     const auto i = static_cast<std::size_t>(elapsed > 0.0 ? elapsed : 0.0);
     return stay_ * t[i < t.size() ? i : t.size() - 1];
   }
+  // Cache hints for a look-ahead (Dialer::tick): the table rows decide() will read for a
+  // busy agent or a call in flight with this elapsed time.
+  void prefetch_busy(double elapsed, bool in_wrap) const {
+    const std::vector<double>& t = in_wrap ? wrap_rows_ : talk_rows_;
+    if (t.empty()) return;
+    const std::size_t last = t.size() / kHorizons - 1;
+    const auto row = static_cast<std::size_t>(elapsed > 0.0 ? elapsed : 0.0);
+    __builtin_prefetch(&t[(row < last ? row : last) * kHorizons]);
+  }
+  void prefetch_ring(double elapsed) const {
+    const auto row = static_cast<std::size_t>((elapsed > 0.0 ? elapsed : 0.0) / ring_step_);
+    if (row < ring_rows_.size() / kHorizons) __builtin_prefetch(&ring_rows_[row * kHorizons]);
+  }
   double answer_probability_new(int k) const { return new_call_[k]; }
   double horizon(int k) const { return horizon_[k]; }
   // The tables, row by row ([elapsed][horizon]), for analysis and reference implementations.
