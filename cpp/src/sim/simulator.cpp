@@ -18,6 +18,21 @@ namespace {
 constexpr double kDay = 86400.0;
 constexpr double kPreviewTime = 5.0;  // s an agent looks at a previewed record before dialing
 
+// Preview modes (Push and Pull Preview). A Preview action (pushed by the group's tick
+// or agent_ready, or returned by pull) reserves the agent, who looks at the record for
+// kPreviewTime and then always dials it: a PreviewDial event names the preview's call id
+// and the agent, so a preview that ended meanwhile is recognised and its PreviewDial
+// ignored. A preview ends without a dial when the agent leaves (a break or the end of its
+// shift): the simulator reports agent_not_ready, the group takes the record back, and a
+// preview_dial then would be an error by the group's contract. An agent who has dialed is
+// on that call (reserved for it until its outcome, then talking if answered) and leaves
+// when it is over, as a busy agent does; so a preview call always has its agent and is
+// never abandoned. After a call that was not answered live the agent is ready again.
+// Pull Preview: the simulator pulls as a host's agent desktop would, for each agent as
+// soon as it is ready (coming on, back from a break, after a wrap-up, after a preview call
+// that was not answered, after an inbound call); an agent whose pull found no record asks
+// again at each tick.
+
 enum class Ev : std::uint8_t { Tick, Outcome, TalkEnd, WrapEnd, Available, Away, Inbound, InboundEnd, Arrival, PreviewDial };
 
 // 32 bytes, so two share a cache line in the queue.
@@ -101,7 +116,10 @@ class Run {
         busy_(sc.busy_time), no_answer_(sc.no_answer_time), invalid_(sc.invalid_time),
         talk_(sc.talk), wrap_(sc.wrap), inbound_talk_(sc.inbound_talk),
         group_(group_settings(sc, pol)), agents_(static_cast<std::size_t>(sc.agents), AgentSim::Off),
-        available_(static_cast<std::size_t>(sc.agents), false) {
+        available_(static_cast<std::size_t>(sc.agents), false),
+        preview_call_(static_cast<std::size_t>(sc.agents), -1),
+        preview_dialed_(static_cast<std::size_t>(sc.agents), false),
+        pull_mode_(pol.kind == Policy::Kind::Group && pol.settings.mode == DialingMode::PullPreview) {
     group_.set_endless_records(true);
     result_.days.resize(static_cast<std::size_t>(sc.days));
   }
@@ -243,9 +261,11 @@ class Run {
       case Ev::Away: {
         const auto a = static_cast<std::size_t>(e.id);
         available_[a] = false;
+        if (preview_dialed_[a]) break;  // on its preview call: leaves when the call is over
         if (agents_[a] == AgentSim::Ready || agents_[a] == AgentSim::Reserved) {
-          group_.agent_not_ready(e.id, now_, actions_);
+          group_.agent_not_ready(e.id, now_, actions_);  // a preview record goes back
           agents_[a] = AgentSim::Off;
+          preview_call_[a] = -1;
         }
         break;
       }
@@ -257,14 +277,66 @@ class Run {
         group_.place(1, now_, actions_);
         chain_arrival(Ev::Arrival, now_, e.id, pol_.answer_rate);
         break;
-      case Ev::PreviewDial:
-        group_.preview_dial(e.id, now_, actions_);
-        break;
+      case Ev::PreviewDial: preview_dial(e.id, e.aux); break;
     }
     apply();
+    if (pull_mode_) pull_ready();
+  }
+
+  // An agent who looked at a record for kPreviewTime dials it, unless that preview ended
+  // meanwhile (the agent left and the group took the record back): then the event is stale.
+  void preview_dial(std::int64_t call, std::int32_t agent) {
+    const auto a = static_cast<std::size_t>(agent);
+    if (preview_call_[a] != call || preview_dialed_[a] || agents_[a] != AgentSim::Reserved) return;
+    group_.preview_dial(agent, now_, actions_);
+    preview_dialed_[a] = true;
+    preview_dials_.emplace(call, agent);
+  }
+
+  void start_preview(const Action& p) {
+    const auto a = static_cast<std::size_t>(p.agent_id);
+    agents_[a] = AgentSim::Reserved;
+    preview_call_[a] = p.call_id;
+    preview_dialed_[a] = false;
+    push(now_ + kPreviewTime, Ev::PreviewDial, p.call_id, static_cast<std::int32_t>(p.agent_id));  // agents <= 100,000
+  }
+
+  // The outcome of a preview call: answered live, the group bridges it to its agent (apply
+  // makes the agent busy); otherwise the agent is ready again, or leaves if it is away.
+  void preview_outcome(std::int64_t call, std::int64_t agent, Outcome o) {
+    const auto a = static_cast<std::size_t>(agent);
+    if (preview_call_[a] != call) return;
+    preview_call_[a] = -1;
+    preview_dialed_[a] = false;
+    if (o == Outcome::Live || agents_[a] != AgentSim::Reserved) return;
+    if (available_[a]) {
+      agents_[a] = AgentSim::Ready;
+      if (pull_mode_) to_pull_.push_back(agent);
+    } else {
+      group_.agent_not_ready(agent, now_, actions_);
+      agents_[a] = AgentSim::Off;
+    }
+  }
+
+  // Pull Preview: each agent that became ready asks for a record.
+  void pull_ready() {
+    for (const std::int64_t agent : to_pull_) {
+      if (agents_[static_cast<std::size_t>(agent)] != AgentSim::Ready) continue;
+      if (const auto p = group_.pull(agent, now_)) {
+        start_preview(*p);
+      } else {
+        pull_again_.push_back(agent);
+      }
+    }
+    to_pull_.clear();
   }
 
   void on_tick() {
+    if (pull_mode_) {  // agents who asked and found nothing ask again
+      std::sort(pull_again_.begin(), pull_again_.end());
+      pull_again_.erase(std::unique(pull_again_.begin(), pull_again_.end()), pull_again_.end());
+      to_pull_.swap(pull_again_);
+    }
     const bool own = pol_.kind == Policy::Kind::Group;
     group_.tick(now_, actions_, own);
     if (!own && pol_.kind != Policy::Kind::PoissonAnswers) {
@@ -355,6 +427,13 @@ class Run {
     } else {
       seized_.erase(call);
     }
+    if (!preview_dials_.empty()) {
+      if (const auto it = preview_dials_.find(call); it != preview_dials_.end()) {
+        const std::int64_t agent = it->second;
+        preview_dials_.erase(it);
+        preview_outcome(call, agent, o);
+      }
+    }
   }
 
   void on_inbound() {
@@ -419,6 +498,7 @@ class Run {
     }
     agents_[a] = AgentSim::Ready;
     group_.agent_ready(agent, now_, actions_);
+    if (pull_mode_) to_pull_.push_back(agent);
   }
 
   Outcome draw_outcome(double& delay) {
@@ -479,8 +559,7 @@ class Run {
         case ActionKind::Hold:
           break;
         case ActionKind::Preview:
-          agents_[static_cast<std::size_t>(a.agent_id)] = AgentSim::Reserved;
-          push(now_ + kPreviewTime, Ev::PreviewDial, a.agent_id);
+          start_preview(a);
           break;
       }
     }
@@ -495,6 +574,13 @@ class Run {
   std::vector<AgentSim> agents_;
   std::vector<bool> available_;
   std::unordered_map<std::int64_t, std::int64_t> seized_;  // call -> agent
+  // Preview modes: the preview call each agent holds (-1: none) and whether it dialed it;
+  // the preview calls dialed and not yet answered or failed, with their agents.
+  std::vector<std::int64_t> preview_call_;
+  std::vector<bool> preview_dialed_;
+  std::unordered_map<std::int64_t, std::int64_t> preview_dials_;  // call -> agent
+  const bool pull_mode_;
+  std::vector<std::int64_t> to_pull_, pull_again_;  // Pull Preview: agents to pull for
   EventQueue queue_;
   std::vector<Event> calendar_;
   std::size_t next_cal_ = 0;
