@@ -21,7 +21,7 @@ POLICIES = ["predictive", "predictive_seizing", "progressive", "progressive_seiz
 AGENTS = [5, 10, 20, 50, 100, 500]
 
 
-def run(seeds: int, days: int, out: Path, agents: list[int], policies: list[str]) -> None:
+def run(seeds: int, days: int, out: Path, agents: list[int], policies: list[str], workers: int) -> None:
     rows = json.loads(out.read_text()) if out.exists() else []
     done = {(r["agents"], r["policy"]) for r in rows}
     for n in agents:
@@ -29,7 +29,7 @@ def run(seeds: int, days: int, out: Path, agents: list[int], policies: list[str]
             if (n, p) in done:
                 continue
             sc = outpace.Scenario(agents=n, days=days, seed=1)
-            r = outpace.simulate(sc, p, seeds=seeds, workers=os.cpu_count() or 1)
+            r = outpace.simulate(sc, p, seeds=seeds, workers=workers)
             row = {"agents": n, "policy": p, "seeds": seeds, "days": days, **r.summary(), "seconds": r.seconds, "events": r.events}
             rows.append(row)
             out.write_text(json.dumps(rows, indent=1))
@@ -58,10 +58,11 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=Path("docs/pacing-quality.json"))
     ap.add_argument("--agents", type=int, nargs="+", default=AGENTS)
     ap.add_argument("--policies", nargs="+", default=POLICIES)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="threads for the seeds (default: every core)")
     ap.add_argument("--render", type=Path)
     a = ap.parse_args()
     if a.render:
         print(render(a.render), end="")
     else:
         print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, {time.ctime()}")
-        run(a.seeds, a.days, a.out, a.agents, a.policies)
+        run(a.seeds, a.days, a.out, a.agents, a.policies, max(1, a.workers))
