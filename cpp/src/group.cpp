@@ -29,10 +29,14 @@ BufferSettings buffer_settings(const GroupSettings& s) {
 CampaignGroup::CampaignGroup(const GroupSettings& settings)
     : settings_(settings), stats_(settings), compliance_(settings.compliance), buffer_(buffer_settings(settings)) {
   settings_.validate();
-  const double aim = settings_.goal == OptimizationGoal::AbandonRate
-                         ? settings_.goal_value / 100.0 * (5.0 / 6.0)
-                         : 0.025;
-  log_theta_ = std::log(aim);
+  log_theta_ = initial_log_theta(settings_);
+}
+
+double CampaignGroup::initial_log_theta(const GroupSettings& s) {
+  // The model's starting allowance, a little under the goal; steering (group_tick.cpp)
+  // moves it to wherever the realised rate meets its aim. The simulated tables in
+  // docs/ were produced with this start.
+  return std::log(s.goal == OptimizationGoal::AbandonRate ? s.goal_value / 100.0 * (5.0 / 6.0) : 0.025);
 }
 
 // ---- helpers (mutex_ held) ------------------------------------------------------------
@@ -756,7 +760,7 @@ void CampaignGroup::update_settings(const GroupSettings& s) {
   stats_.apply(s);
   compliance_.set_regime(s.compliance);
   if (goal_changed) {
-    log_theta_ = std::log(s.goal == OptimizationGoal::AbandonRate ? s.goal_value / 100.0 * (5.0 / 6.0) : 0.025);
+    log_theta_ = initial_log_theta(s);
   }
 }
 

@@ -227,6 +227,7 @@ class CampaignGroup {
   void steer_busy(double now);
   void push_previews(double now, std::vector<Action>& out);
   std::optional<Action> hand_preview(std::size_t slot, double now);
+  static double initial_log_theta(const GroupSettings& s);
   DialingMode effective_mode() const;
   std::int64_t records_waiting() const;
   std::int64_t records_available(double now) const;
