@@ -118,11 +118,15 @@ std::size_t CampaignGroup::slot_of(std::int64_t agent, const char* event) const 
 }
 
 CampaignGroup::Call& CampaignGroup::call_of(std::int64_t call, const char* event) {
-  const auto it = calls_.find(call);
-  if (it == calls_.end()) {
-    throw std::invalid_argument(describe(event, "unknown (or finished) call id", call));
-  }
-  return it->second;
+  Call* c = calls_.find(call);
+  if (c == nullptr) throw std::invalid_argument(describe(event, "unknown (or finished) call id", call));
+  return *c;
+}
+
+CampaignGroup::Call& CampaignGroup::live_call(std::int64_t call) {
+  Call* c = calls_.find(call);
+  if (c == nullptr) throw std::logic_error("internal: a queued call is not in the call table");  // never
+  return *c;
 }
 
 void CampaignGroup::remove_dialing(Call& c) {
@@ -132,14 +136,14 @@ void CampaignGroup::remove_dialing(Call& c) {
   dialing_.pop_back();
   dialed_at_[i] = dialed_at_.back();
   dialed_at_.pop_back();
-  if (i < dialing_.size()) calls_[moved].dialing_index = i;
+  if (i < dialing_.size()) live_call(moved).dialing_index = i;
 }
 
 void CampaignGroup::finish_call(std::int64_t call_id, CallResult result, double now) {
-  const auto it = calls_.find(call_id);
-  if (it == calls_.end()) return;
-  const Call c = it->second;
-  calls_.erase(it);
+  const Call* found = calls_.find(call_id);
+  if (found == nullptr) return;
+  const Call c = *found;
+  calls_.erase(call_id);
   if (!c.buffered) return;
   // The treatment for this result decides what becomes of the record.
   dialed_ids_.erase(c.record);
@@ -234,7 +238,7 @@ void CampaignGroup::serve_held(double now, std::vector<Action>& out) {
     if (!held_.empty()) {
       const std::int64_t id = held_.front();
       held_.pop_front();
-      Call& c = calls_.at(id);
+      Call& c = live_call(id);
       if (now - c.answered_at <= settings_.tau) {
         bridge(id, c, *slot, now, out);
       } else {
@@ -243,7 +247,7 @@ void CampaignGroup::serve_held(double now, std::vector<Action>& out) {
     } else {
       const std::int64_t id = ivr_waiting_.front();
       ivr_waiting_.pop_front();
-      bridge(id, calls_.at(id), *slot, now, out);
+      bridge(id, live_call(id), *slot, now, out);
     }
   }
 }
@@ -259,7 +263,7 @@ void CampaignGroup::abandon(std::int64_t id, Call& c, double now, std::vector<Ac
 void CampaignGroup::drop_expired(double now, std::vector<Action>& out) {
   while (!held_.empty()) {
     const std::int64_t id = held_.front();
-    Call& c = calls_.at(id);
+    Call& c = live_call(id);
     if (now - c.answered_at < settings_.tau) return;
     held_.pop_front();
     abandon(id, c, now, out, true);
@@ -306,9 +310,9 @@ void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Acti
   set_agent(slot, AgentState::Ready, -1, now);
   if (a.promised_call >= 0) {
     // Predictive with Seizing promised this agent to a call still ringing: keep it for it.
-    const auto c = calls_.find(a.promised_call);
-    if (c != calls_.end() && c->second.phase == CallPhase::Dialing && reserve_agent(slot, a.promised_call, now)) {
-      c->second.agent_slot = static_cast<std::int64_t>(slot);
+    Call* c = calls_.find(a.promised_call);
+    if (c != nullptr && c->phase == CallPhase::Dialing && reserve_agent(slot, a.promised_call, now)) {
+      c->agent_slot = static_cast<std::int64_t>(slot);
       a.reserved_at = now;
     }
     a.promised_call = -1;
@@ -342,8 +346,8 @@ void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<
         return_record({a.preview_record, a.preview_origin, a.preview_buffered});
         a.preview_record = -1;
         --previewing_;
-      } else if (auto c = calls_.find(s.call); c != calls_.end()) {
-        c->second.agent_slot = -1;  // the call goes on without its seized agent
+      } else if (Call* c = calls_.find(s.call)) {
+        c->agent_slot = -1;  // the call goes on without its seized agent
       }
       set_agent(slot, AgentState::NotReady, -1, now);
       return;
@@ -517,7 +521,7 @@ void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std:
       const AgentSnapshot s = pool_.get(slot);
       if (s.state != AgentState::Reserved || agents_[slot].preview_record >= 0) continue;
       if (release_agent(slot, s.call, now)) {
-        if (auto other = calls_.find(s.call); other != calls_.end()) other->second.agent_slot = -1;
+        if (Call* other = calls_.find(s.call)) other->agent_slot = -1;
         bridge(call, c, slot, now, out);
         return;
       }
@@ -668,7 +672,7 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
   c.dialing_index = dialing_.size();
   dialing_.push_back(a.preview_call);
   dialed_at_.push_back(now);
-  calls_.emplace(a.preview_call, c);
+  calls_.insert(a.preview_call, c);
   ++totals_.dials;
   ++stats_.dials;
   a.reserved_at = now;
@@ -792,7 +796,7 @@ GroupMetrics CampaignGroup::metrics() const {
   m.calls_dialing = static_cast<std::int64_t>(dialing_.size());
   m.calls_held = static_cast<std::int64_t>(held_.size());
   std::int64_t in_ivr = 0;
-  for (const auto& [id, c] : calls_) in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting);
+  calls_.for_each([&](std::int64_t, const Call& c) { in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting); });
   m.calls_in_ivr = in_ivr;
   m.effective_mode = effective_mode();
   m.switched_to_progressive = switch_.switched();

@@ -74,7 +74,7 @@ void CampaignGroup::release_stale(double now) {
     const AgentSnapshot s = pool_.get(slot);
     if (s.state != AgentState::Reserved || a.preview_record >= 0) continue;
     if (now - a.reserved_at > settings_.seize_timeout && release_agent(slot, s.call, now)) {
-      if (auto c = calls_.find(s.call); c != calls_.end()) c->second.agent_slot = -1;
+      if (Call* c = calls_.find(s.call)) c->agent_slot = -1;
     }
   }
 }
@@ -92,7 +92,7 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
   const auto held = static_cast<std::int64_t>(held_.size() + ivr_waiting_.size());
   std::int64_t in_ivr = 0;
   if (is_ivr(mode)) {
-    for (const auto& [id, c] : calls_) in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting);
+    calls_.for_each([&](std::int64_t, const Call& c) { in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting); });
   }
   const std::int64_t ports_free = settings_.ivr_ports > 0
                                       ? std::max<std::int64_t>(0, settings_.ivr_ports - dialing - in_ivr)
@@ -220,7 +220,7 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
     c.dialing_index = dialing_.size();
     dialing_.push_back(id);
     dialed_at_.push_back(now);
-    calls_.emplace(id, c);
+    calls_.insert(id, c);
     ++totals_.dials;
     ++stats_.dials;
     out.push_back({ActionKind::Dial, id, rec->record, agent_id});

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "outpace/buffer.hpp"
+#include "outpace/call_table.hpp"
 #include "outpace/call_result.hpp"
 #include "outpace/compliance.hpp"
 #include "outpace/pacer.hpp"
@@ -191,7 +192,8 @@ class CampaignGroup {
   void moved(std::size_t slot, AgentState from, AgentState to, double now);
   std::int64_t count(AgentState s) const { return state_count_[static_cast<std::size_t>(s)]; }
   std::size_t slot_of(std::int64_t agent, const char* event) const;
-  Call& call_of(std::int64_t call, const char* event);
+  Call& call_of(std::int64_t call, const char* event);  // a host's id: unknown ones are refused
+  Call& live_call(std::int64_t call);                    // an id the group queued: always there
   void serve_held(double now, std::vector<Action>& out);
   void abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop);
   void release_seized(Call& c, double now, std::vector<Action>& out);
@@ -248,7 +250,7 @@ class CampaignGroup {
   };
   std::vector<ReadyEntry> ready_queue_;
   std::unordered_map<std::int64_t, std::size_t> slot_by_id_;
-  std::unordered_map<std::int64_t, Call> calls_;
+  CallTable<Call> calls_;  // the calls in flight, by the ids the group gives them
   std::vector<std::int64_t> dialing_;  // calls in flight
   std::vector<double> dialed_at_;      // beside dialing_: when each was placed
   std::deque<std::int64_t> held_;      // answered live calls waiting, oldest first
