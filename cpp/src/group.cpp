@@ -144,6 +144,7 @@ void CampaignGroup::finish_call(std::int64_t call_id, CallResult result, double 
   if (found == nullptr) return;
   const Call c = *found;
   calls_.erase(call_id);
+  if (is_ivr_phase(c.phase)) --in_ivr_;
   if (!c.buffered) return;
   // The treatment for this result decides what becomes of the record.
   dialed_ids_.erase(c.record);
@@ -224,7 +225,8 @@ void CampaignGroup::bridge(std::int64_t call_id, Call& c, std::size_t slot, doub
   distribution_sum_ += now - c.answered_at;
   ++totals_.connects;
   c.agent_slot = static_cast<std::int64_t>(slot);
-  const bool ivr = c.phase == CallPhase::IvrWaiting || c.phase == CallPhase::Ivr;
+  const bool ivr = is_ivr_phase(c.phase);
+  if (ivr) --in_ivr_;
   c.phase = CallPhase::Talking;
   out.push_back({ActionKind::Bridge, call_id, c.record, a.id});
   if (!ivr) steer_on_answer(now, false);
@@ -498,6 +500,7 @@ void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std:
   c.answered_at = now;
   if (is_ivr(settings_.mode)) {
     c.phase = CallPhase::Ivr;  // the IVR takes it; an agent only if the caller asks
+    ++in_ivr_;
     ++ivr_live_;
     return;
   }
@@ -795,9 +798,7 @@ GroupMetrics CampaignGroup::metrics() const {
   m.abandon_rate_today = compliance_.day_rate(last_now_);
   m.calls_dialing = static_cast<std::int64_t>(dialing_.size());
   m.calls_held = static_cast<std::int64_t>(held_.size());
-  std::int64_t in_ivr = 0;
-  calls_.for_each([&](std::int64_t, const Call& c) { in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting); });
-  m.calls_in_ivr = in_ivr;
+  m.calls_in_ivr = in_ivr_;
   m.effective_mode = effective_mode();
   m.switched_to_progressive = switch_.switched();
   m.theta = std::exp(log_theta_);

@@ -90,10 +90,7 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
   const std::int64_t free_ready = std::max<std::int64_t>(0, ready - settings_.reserved_inbound_agents);
   const auto dialing = static_cast<std::int64_t>(dialing_.size());
   const auto held = static_cast<std::int64_t>(held_.size() + ivr_waiting_.size());
-  std::int64_t in_ivr = 0;
-  if (is_ivr(mode)) {
-    calls_.for_each([&](std::int64_t, const Call& c) { in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting); });
-  }
+  const std::int64_t in_ivr = is_ivr(mode) ? in_ivr_ : 0;
   const std::int64_t ports_free = settings_.ivr_ports > 0
                                       ? std::max<std::int64_t>(0, settings_.ivr_ports - dialing - in_ivr)
                                       : INT64_MAX;

@@ -154,6 +154,7 @@ class CampaignGroup {
     bool preview_buffered = false;  // the preview record came from buffer_
   };
   enum class CallPhase : std::uint8_t { Dialing, Held, Talking, Ivr, IvrWaiting };
+  static bool is_ivr_phase(CallPhase p) { return p == CallPhase::Ivr || p == CallPhase::IvrWaiting; }
   struct Call {
     std::int64_t record;
     double dialed_at;
@@ -251,6 +252,9 @@ class CampaignGroup {
   std::vector<ReadyEntry> ready_queue_;
   std::unordered_map<std::int64_t, std::size_t> slot_by_id_;
   CallTable<Call> calls_;  // the calls in flight, by the ids the group gives them
+  // Calls in an IVR phase (Ivr or IvrWaiting), kept where a call enters or leaves one
+  // (call_answered, bridge, finish_call) so that decide() and metrics() need no loop.
+  std::int64_t in_ivr_ = 0;
   std::vector<std::int64_t> dialing_;  // calls in flight
   std::vector<double> dialed_at_;      // beside dialing_: when each was placed
   std::deque<std::int64_t> held_;      // answered live calls waiting, oldest first
