@@ -37,7 +37,12 @@ class CallTable {
   // Adds the call unless the id is there already; false (and nothing changed) if it was.
   // id must not be kEmpty (the group's ids start at 1).
   bool insert(std::int64_t id, const V& value) {
-    if (find(id) != nullptr) return false;
+    // An id newer than any before is nowhere yet: the usual case needs no overflow lookup.
+    if (id > newest_) {
+      newest_ = id;
+    } else if (find(id) != nullptr) {
+      return false;
+    }
     if (slots_.empty()) slots_.assign(kInitialCapacity, Slot{});
     Slot& s = slots_[index(id)];
     if (s.id != kEmpty) {
@@ -123,6 +128,7 @@ class CallTable {
   std::size_t in_slots_ = 0;
   std::unordered_map<std::int64_t, V> overflow_;
   std::size_t overflow_ended_ = 0;  // calls erased from the overflow since the last growth
+  std::int64_t newest_ = kEmpty;    // the largest id ever inserted
 };
 
 }  // namespace outpace
