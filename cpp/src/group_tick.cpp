@@ -233,9 +233,10 @@ void CampaignGroup::push_previews(double now, std::vector<Action>& out) {
 
 void CampaignGroup::place(std::int64_t calls, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "place");
-  if (calls < 0) throw std::invalid_argument("place: calls must be >= 0");
-  if (!stopped_) place_calls(calls, now, out, false);
+  return event_at(now, "place", [&] {
+    if (calls < 0) throw std::invalid_argument("place: calls must be >= 0");
+    if (!stopped_) place_calls(calls, now, out, false);
+  });
 }
 
 Decision CampaignGroup::peek(double now) {
@@ -295,23 +296,24 @@ CampaignGroup::Counts CampaignGroup::counts() const {
 
 void CampaignGroup::tick(double now, std::vector<Action>& out, bool decide_now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "tick");
-  drop_expired(now, out);
-  release_stale(now);
-  steer_busy(now);
-  last_tick_ = now;
-  if (settings_.switch_to_progressive_at > 0.0 && is_predictive(settings_.mode)) {
-    switch_.update(100.0 * compliance_.window_rate(now), compliance_.live_answers(),
-                   settings_.switch_to_progressive_at, settings_.switch_back_at, settings_.history_length);
-  }
-  if (stopped_ || !decide_now) return;
-  if (settings_.mode == DialingMode::PushPreview) {
-    push_previews(now, out);
-    return;
-  }
-  bool seize = false;
-  const std::int64_t n = decide(now, &seize);
-  if (n > 0) place_calls(n, now, out, seize);
+  return event_at(now, "tick", [&] {
+    drop_expired(now, out);
+    release_stale(now);
+    steer_busy(now);
+    last_tick_ = now;
+    if (settings_.switch_to_progressive_at > 0.0 && is_predictive(settings_.mode)) {
+      switch_.update(100.0 * compliance_.window_rate(now), compliance_.live_answers(),
+                     settings_.switch_to_progressive_at, settings_.switch_back_at, settings_.history_length);
+    }
+    if (stopped_ || !decide_now) return;
+    if (settings_.mode == DialingMode::PushPreview) {
+      push_previews(now, out);
+      return;
+    }
+    bool seize = false;
+    const std::int64_t n = decide(now, &seize);
+    if (n > 0) place_calls(n, now, out, seize);
+  });
 }
 
 }  // namespace outpace

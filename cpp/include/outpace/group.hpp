@@ -6,11 +6,13 @@
 // in tests and in the simulator. Every public method is safe to call from several threads.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -167,13 +169,22 @@ class CampaignGroup {
   };
 
   // All private helpers expect mutex_ held.
-  struct TimeAdvance {
-    double* last;
-    double now;
-    int exceptions;
-    ~TimeAdvance();
-  };
-  [[nodiscard]] TimeAdvance check_time(double now, const char* event);
+  // Every public event runs through event_at: it refuses a bad time, runs the body, and
+  // only if the body returns (a refused event throws) moves the group clock to now, so a
+  // refused event leaves the group as it was.
+  template <class Body>
+  auto event_at(double now, const char* event, Body&& body) -> decltype(body()) {
+    check_time(now, event);
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      last_now_ = std::max(last_now_, now);
+    } else {
+      auto result = body();
+      last_now_ = std::max(last_now_, now);
+      return result;
+    }
+  }
+  void check_time(double now, const char* event) const;
   // Every change of an agent's pool state goes through these two: they account the time
   // spent in the old state and keep the state counts, busy_kind_ and the ready queue in
   // step with the pool.
