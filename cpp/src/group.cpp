@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
@@ -41,12 +40,7 @@ double CampaignGroup::initial_log_theta(const GroupSettings& s) {
 
 // ---- helpers (mutex_ held) ------------------------------------------------------------
 
-CampaignGroup::TimeAdvance::~TimeAdvance() {
-  // Only an event that completed moves the clock: a refused one leaves the group as it was.
-  if (std::uncaught_exceptions() == exceptions) *last = std::max(*last, now);
-}
-
-CampaignGroup::TimeAdvance CampaignGroup::check_time(double now, const char* event) {
+void CampaignGroup::check_time(double now, const char* event) const {
   if (!std::isfinite(now) || now < 0.0) {
     char buf[200];
     std::snprintf(buf, sizeof buf, "%s: now must be a finite time >= 0 in seconds (got %g)", event, now);
@@ -59,7 +53,6 @@ CampaignGroup::TimeAdvance CampaignGroup::check_time(double now, const char* eve
                   event, now, last_now_);
     throw std::invalid_argument(buf);
   }
-  return TimeAdvance{&last_now_, now, std::uncaught_exceptions()};
 }
 
 AgentSnapshot CampaignGroup::set_agent(std::size_t slot, AgentState to, std::int64_t call, double now) {
@@ -122,11 +115,15 @@ std::size_t CampaignGroup::slot_of(std::int64_t agent, const char* event) const 
 }
 
 CampaignGroup::Call& CampaignGroup::call_of(std::int64_t call, const char* event) {
-  const auto it = calls_.find(call);
-  if (it == calls_.end()) {
-    throw std::invalid_argument(describe(event, "unknown (or finished) call id", call));
-  }
-  return it->second;
+  Call* c = calls_.find(call);
+  if (c == nullptr) throw std::invalid_argument(describe(event, "unknown (or finished) call id", call));
+  return *c;
+}
+
+CampaignGroup::Call& CampaignGroup::live_call(std::int64_t call) {
+  Call* c = calls_.find(call);
+  if (c == nullptr) throw std::logic_error("internal: a queued call is not in the call table");  // never
+  return *c;
 }
 
 void CampaignGroup::remove_dialing(Call& c) {
@@ -136,14 +133,15 @@ void CampaignGroup::remove_dialing(Call& c) {
   dialing_.pop_back();
   dialed_at_[i] = dialed_at_.back();
   dialed_at_.pop_back();
-  if (i < dialing_.size()) calls_[moved].dialing_index = i;
+  if (i < dialing_.size()) live_call(moved).dialing_index = i;
 }
 
 void CampaignGroup::finish_call(std::int64_t call_id, CallResult result, double now) {
-  const auto it = calls_.find(call_id);
-  if (it == calls_.end()) return;
-  const Call c = it->second;
-  calls_.erase(it);
+  const Call* found = calls_.find(call_id);
+  if (found == nullptr) return;
+  const Call c = *found;
+  calls_.erase(call_id);
+  if (is_ivr_phase(c.phase)) --in_ivr_;
   if (!c.buffered) return;
   // The treatment for this result decides what becomes of the record.
   dialed_ids_.erase(c.record);
@@ -224,7 +222,8 @@ void CampaignGroup::bridge(std::int64_t call_id, Call& c, std::size_t slot, doub
   distribution_sum_ += now - c.answered_at;
   ++totals_.connects;
   c.agent_slot = static_cast<std::int64_t>(slot);
-  const bool ivr = c.phase == CallPhase::IvrWaiting || c.phase == CallPhase::Ivr;
+  const bool ivr = is_ivr_phase(c.phase);
+  if (ivr) --in_ivr_;
   c.phase = CallPhase::Talking;
   out.push_back({ActionKind::Bridge, call_id, c.record, a.id});
   if (!ivr) steer_on_answer(now, false);
@@ -238,7 +237,7 @@ void CampaignGroup::serve_held(double now, std::vector<Action>& out) {
     if (!held_.empty()) {
       const std::int64_t id = held_.front();
       held_.pop_front();
-      Call& c = calls_.at(id);
+      Call& c = live_call(id);
       if (now - c.answered_at <= settings_.tau) {
         bridge(id, c, *slot, now, out);
       } else {
@@ -247,7 +246,7 @@ void CampaignGroup::serve_held(double now, std::vector<Action>& out) {
     } else {
       const std::int64_t id = ivr_waiting_.front();
       ivr_waiting_.pop_front();
-      bridge(id, calls_.at(id), *slot, now, out);
+      bridge(id, live_call(id), *slot, now, out);
     }
   }
 }
@@ -263,7 +262,7 @@ void CampaignGroup::abandon(std::int64_t id, Call& c, double now, std::vector<Ac
 void CampaignGroup::drop_expired(double now, std::vector<Action>& out) {
   while (!held_.empty()) {
     const std::int64_t id = held_.front();
-    Call& c = calls_.at(id);
+    Call& c = live_call(id);
     if (now - c.answered_at < settings_.tau) return;
     held_.pop_front();
     abandon(id, c, now, out, true);
@@ -274,90 +273,92 @@ void CampaignGroup::drop_expired(double now, std::vector<Action>& out) {
 
 void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "agent_ready");
-  auto it = slot_by_id_.find(agent);
-  if (it == slot_by_id_.end()) {
-    const std::size_t slot = pool_.add();
-    agents_.push_back(Agent{agent});
-    since_.push_back(now);
-    busy_kind_.push_back(0);
-    ++state_count_[static_cast<std::size_t>(AgentState::LoggedOut)];
-    it = slot_by_id_.emplace(agent, slot).first;
-  }
-  const std::size_t slot = it->second;
-  Agent& a = agents_[slot];
-  const AgentSnapshot s = pool_.get(slot);
-  switch (s.state) {
-    case AgentState::Talking:
-      throw std::invalid_argument(describe("agent_ready", "agent is talking; report call_ended first for agent", agent));
-    case AgentState::Ready:
-    case AgentState::Reserved:
-      return;  // already available: a documented no-op
-    case AgentState::WrapUp:
-      stats_.wrap_time.observe(now - since_[slot]);
-      stats_.leave_after_wrap.observe(a.leave_after_call);
-      if (a.leave_after_call) {
-        a.leave_after_call = false;
-        set_agent(slot, AgentState::NotReady, -1, now);
-        return;
-      }
-      break;
-    case AgentState::LoggedOut:
-    case AgentState::NotReady:
-      break;
-  }
-  a.idle_since = now;  // before the move: the ready queue keys on it
-  set_agent(slot, AgentState::Ready, -1, now);
-  if (a.promised_call >= 0) {
-    // Predictive with Seizing promised this agent to a call still ringing: keep it for it.
-    const auto c = calls_.find(a.promised_call);
-    if (c != calls_.end() && c->second.phase == CallPhase::Dialing && reserve_agent(slot, a.promised_call, now)) {
-      c->second.agent_slot = static_cast<std::int64_t>(slot);
-      a.reserved_at = now;
+  return event_at(now, "agent_ready", [&] {
+    auto it = slot_by_id_.find(agent);
+    if (it == slot_by_id_.end()) {
+      const std::size_t slot = pool_.add();
+      agents_.push_back(Agent{agent});
+      since_.push_back(now);
+      busy_kind_.push_back(0);
+      ++state_count_[static_cast<std::size_t>(AgentState::LoggedOut)];
+      it = slot_by_id_.emplace(agent, slot).first;
     }
-    a.promised_call = -1;
-  }
-  serve_held(now, out);
-  if (settings_.mode == DialingMode::PushPreview && !stopped_) {
-    if (auto p = hand_preview(slot, now)) out.push_back(*p);
-  }
+    const std::size_t slot = it->second;
+    Agent& a = agents_[slot];
+    const AgentSnapshot s = pool_.get(slot);
+    switch (s.state) {
+      case AgentState::Talking:
+        throw std::invalid_argument(describe("agent_ready", "agent is talking; report call_ended first for agent", agent));
+      case AgentState::Ready:
+      case AgentState::Reserved:
+        return;  // already available: a documented no-op
+      case AgentState::WrapUp:
+        stats_.wrap_time.observe(now - since_[slot]);
+        stats_.leave_after_wrap.observe(a.leave_after_call);
+        if (a.leave_after_call) {
+          a.leave_after_call = false;
+          set_agent(slot, AgentState::NotReady, -1, now);
+          return;
+        }
+        break;
+      case AgentState::LoggedOut:
+      case AgentState::NotReady:
+        break;
+    }
+    a.idle_since = now;  // before the move: the ready queue keys on it
+    set_agent(slot, AgentState::Ready, -1, now);
+    if (a.promised_call >= 0) {
+      // Predictive with Seizing promised this agent to a call still ringing: keep it for it.
+      Call* c = calls_.find(a.promised_call);
+      if (c != nullptr && c->phase == CallPhase::Dialing && reserve_agent(slot, a.promised_call, now)) {
+        c->agent_slot = static_cast<std::int64_t>(slot);
+        a.reserved_at = now;
+      }
+      a.promised_call = -1;
+    }
+    serve_held(now, out);
+    if (settings_.mode == DialingMode::PushPreview && !stopped_) {
+      if (auto p = hand_preview(slot, now)) out.push_back(*p);
+    }
+  });
 }
 
 void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<Action>& out) {
   (void)out;  // nothing follows an agent leaving today; the contract returns actions all the same
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "agent_not_ready");
-  const std::size_t slot = slot_of(agent, "agent_not_ready");
-  Agent& a = agents_[slot];
-  const AgentSnapshot s = pool_.get(slot);
-  switch (s.state) {
-    case AgentState::Talking:
-    case AgentState::WrapUp:
-      if (s.state == AgentState::WrapUp) {
-        stats_.wrap_time.observe(now - since_[slot]);
-        stats_.leave_after_wrap.observe(true);
+  return event_at(now, "agent_not_ready", [&] {
+    const std::size_t slot = slot_of(agent, "agent_not_ready");
+    Agent& a = agents_[slot];
+    const AgentSnapshot s = pool_.get(slot);
+    switch (s.state) {
+      case AgentState::Talking:
+      case AgentState::WrapUp:
+        if (s.state == AgentState::WrapUp) {
+          stats_.wrap_time.observe(now - since_[slot]);
+          stats_.leave_after_wrap.observe(true);
+          set_agent(slot, AgentState::NotReady, -1, now);
+        } else {
+          a.leave_after_call = true;  // goes not-ready when its wrap-up ends
+        }
+        return;
+      case AgentState::Reserved:
+        if (a.preview_record >= 0) {
+          return_record({a.preview_record, a.preview_origin, a.preview_buffered});
+          a.preview_record = -1;
+          --previewing_;
+        } else if (Call* c = calls_.find(s.call)) {
+          c->agent_slot = -1;  // the call goes on without its seized agent
+        }
         set_agent(slot, AgentState::NotReady, -1, now);
-      } else {
-        a.leave_after_call = true;  // goes not-ready when its wrap-up ends
-      }
-      return;
-    case AgentState::Reserved:
-      if (a.preview_record >= 0) {
-        return_record({a.preview_record, a.preview_origin, a.preview_buffered});
-        a.preview_record = -1;
-        --previewing_;
-      } else if (auto c = calls_.find(s.call); c != calls_.end()) {
-        c->second.agent_slot = -1;  // the call goes on without its seized agent
-      }
-      set_agent(slot, AgentState::NotReady, -1, now);
-      return;
-    case AgentState::Ready:
-      set_agent(slot, AgentState::NotReady, -1, now);
-      return;
-    case AgentState::NotReady:
-    case AgentState::LoggedOut:
-      return;
-  }
+        return;
+      case AgentState::Ready:
+        set_agent(slot, AgentState::NotReady, -1, now);
+        return;
+      case AgentState::NotReady:
+      case AgentState::LoggedOut:
+        return;
+    }
+  });
 }
 
 // ---- records --------------------------------------------------------------------------
@@ -374,19 +375,20 @@ void check_record_id(std::int64_t record, const char* event, const char* field) 
 
 void CampaignGroup::insert_record(std::int64_t record, double now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "insert_record");
-  check_record_id(record, "insert_record", "record_id");
-  // A record waiting twice would be dialed twice.
-  if (waiting_ids_.count(record) != 0 || find_pending(record) != pending_.end()) {
-    throw std::invalid_argument(describe("insert_record", "record is already waiting to be dialed:", record));
-  }
-  if (dialed_ids_.count(record) != 0) {
-    // Dialed already and its call is still in flight: it may come back (a new attempt),
-    // once that call's result has been reported to the buffer.
-    pending_.emplace_back(record, RecordOrigin::Inserted);
-    return;
-  }
-  buffer_insert(record, "insert_record");
+  return event_at(now, "insert_record", [&] {
+    check_record_id(record, "insert_record", "record_id");
+    // A record waiting twice would be dialed twice.
+    if (waiting_ids_.count(record) != 0 || find_pending(record) != pending_.end()) {
+      throw std::invalid_argument(describe("insert_record", "record is already waiting to be dialed:", record));
+    }
+    if (dialed_ids_.count(record) != 0) {
+      // Dialed already and its call is still in flight: it may come back (a new attempt),
+      // once that call's result has been reported to the buffer.
+      pending_.emplace_back(record, RecordOrigin::Inserted);
+      return;
+    }
+    buffer_insert(record, "insert_record");
+  });
 }
 
 void CampaignGroup::add_records(const std::int64_t* records, std::size_t count) {
@@ -478,59 +480,61 @@ std::int64_t CampaignGroup::records_waiting() const {
 
 void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "call_answered");
-  Call& c = call_of(call, "call_answered");
-  if (c.phase != CallPhase::Dialing) throw std::invalid_argument(describe("call_answered", "call was already answered:", call));
-  remove_dialing(c);
-  stats_.hit_ratio.observe(live);
-  stats_.machine_ratio.observe(!live);
-  if (!live) {
-    stats_.other_outcome_time.observe(now - c.dialed_at);
-    compliance_.machine(now);
-    ++totals_.machines;
-    release_seized(c, now, out);
-    finish_call(call, CallResult::AnsweringMachine, now);
-    return;
-  }
-  stats_.live_answer_time.observe(now - c.dialed_at);
-  ++stats_.live_answers;
-  ++totals_.live_answers;
-  c.answered_at = now;
-  if (is_ivr(settings_.mode)) {
-    c.phase = CallPhase::Ivr;  // the IVR takes it; an agent only if the caller asks
-    ++ivr_live_;
-    return;
-  }
-  compliance_.live_answer(now);
-  if (c.agent_slot >= 0) {
-    const auto slot = static_cast<std::size_t>(c.agent_slot);
-    const AgentSnapshot s = pool_.get(slot);
-    if (s.state == AgentState::Reserved && s.call == call) {
-      bridge(call, c, slot, now, out);
+  return event_at(now, "call_answered", [&] {
+    Call& c = call_of(call, "call_answered");
+    if (c.phase != CallPhase::Dialing) throw std::invalid_argument(describe("call_answered", "call was already answered:", call));
+    remove_dialing(c);
+    stats_.hit_ratio.observe(live);
+    stats_.machine_ratio.observe(!live);
+    if (!live) {
+      stats_.other_outcome_time.observe(now - c.dialed_at);
+      compliance_.machine(now);
+      ++totals_.machines;
+      release_seized(c, now, out);
+      finish_call(call, CallResult::AnsweringMachine, now);
       return;
     }
-    c.agent_slot = -1;
-  }
-  if (const auto slot = longest_idle()) {
-    bridge(call, c, *slot, now, out);
-    return;
-  }
-  if (settings_.mode == DialingMode::PredictiveSeizing) {
-    // A caller on the line outranks a call still ringing: take an agent engaged for one.
-    for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
+    stats_.live_answer_time.observe(now - c.dialed_at);
+    ++stats_.live_answers;
+    ++totals_.live_answers;
+    c.answered_at = now;
+    if (is_ivr(settings_.mode)) {
+      c.phase = CallPhase::Ivr;  // the IVR takes it; an agent only if the caller asks
+      ++in_ivr_;
+      ++ivr_live_;
+      return;
+    }
+    compliance_.live_answer(now);
+    if (c.agent_slot >= 0) {
+      const auto slot = static_cast<std::size_t>(c.agent_slot);
       const AgentSnapshot s = pool_.get(slot);
-      if (s.state != AgentState::Reserved || agents_[slot].preview_record >= 0) continue;
-      if (release_agent(slot, s.call, now)) {
-        if (auto other = calls_.find(s.call); other != calls_.end()) other->second.agent_slot = -1;
+      if (s.state == AgentState::Reserved && s.call == call) {
         bridge(call, c, slot, now, out);
         return;
       }
+      c.agent_slot = -1;
     }
-  }
-  c.phase = CallPhase::Held;
-  held_.push_back(call);
-  out.push_back({ActionKind::Hold, call, c.record, -1});
-  if (settings_.tau == 0.0) drop_expired(now, out);
+    if (const auto slot = longest_idle()) {
+      bridge(call, c, *slot, now, out);
+      return;
+    }
+    if (settings_.mode == DialingMode::PredictiveSeizing) {
+      // A caller on the line outranks a call still ringing: take an agent engaged for one.
+      for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
+        const AgentSnapshot s = pool_.get(slot);
+        if (s.state != AgentState::Reserved || agents_[slot].preview_record >= 0) continue;
+        if (release_agent(slot, s.call, now)) {
+          if (Call* other = calls_.find(s.call)) other->agent_slot = -1;
+          bridge(call, c, slot, now, out);
+          return;
+        }
+      }
+    }
+    c.phase = CallPhase::Held;
+    held_.push_back(call);
+    out.push_back({ActionKind::Hold, call, c.record, -1});
+    if (settings_.tau == 0.0) drop_expired(now, out);
+  });
 }
 
 void CampaignGroup::release_seized(Call& c, double now, std::vector<Action>& out) {
@@ -545,28 +549,29 @@ void CampaignGroup::release_seized(Call& c, double now, std::vector<Action>& out
 
 void CampaignGroup::call_failed(std::int64_t call, double now, CallResult result, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "call_failed");
-  if (!is_valid(result)) {
-    throw std::invalid_argument("call_failed: result must be a CallResult");
-  }
-  Call& c = call_of(call, "call_failed");
-  switch (c.phase) {
-    case CallPhase::Dialing:
-      if (result == CallResult::Answer || result == CallResult::AnsweringMachine) {
-        throw std::invalid_argument(describe("call_failed", "answers are reported with call_answered; call", call));
-      }
-      remove_dialing(c);
-      stats_.other_outcome_time.observe(now - c.dialed_at);
-      stats_.hit_ratio.observe(false);
-      stats_.machine_ratio.observe(false);
-      ++totals_.failed;
-      release_seized(c, now, out);
-      finish_call(call, result, now);
-      return;
-    default:
-      end_answered(call, c, now, out);
-      return;
-  }
+  return event_at(now, "call_failed", [&] {
+    if (!is_valid(result)) {
+      throw std::invalid_argument("call_failed: result must be a CallResult");
+    }
+    Call& c = call_of(call, "call_failed");
+    switch (c.phase) {
+      case CallPhase::Dialing:
+        if (result == CallResult::Answer || result == CallResult::AnsweringMachine) {
+          throw std::invalid_argument(describe("call_failed", "answers are reported with call_answered; call", call));
+        }
+        remove_dialing(c);
+        stats_.other_outcome_time.observe(now - c.dialed_at);
+        stats_.hit_ratio.observe(false);
+        stats_.machine_ratio.observe(false);
+        ++totals_.failed;
+        release_seized(c, now, out);
+        finish_call(call, result, now);
+        return;
+      default:
+        end_answered(call, c, now, out);
+        return;
+    }
+  });
 }
 
 void CampaignGroup::end_answered(std::int64_t call, Call& c, double now, std::vector<Action>& out) {
@@ -601,30 +606,32 @@ void CampaignGroup::end_talk(std::int64_t call, Call& c, double now) {
 
 void CampaignGroup::call_ended(std::int64_t call, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "call_ended");
-  Call& c = call_of(call, "call_ended");
-  switch (c.phase) {
-    case CallPhase::Dialing:
-      throw std::invalid_argument(describe("call_ended", "call was never answered (report call_failed):", call));
-    default:
-      end_answered(call, c, now, out);
-      return;
-  }
+  return event_at(now, "call_ended", [&] {
+    Call& c = call_of(call, "call_ended");
+    switch (c.phase) {
+      case CallPhase::Dialing:
+        throw std::invalid_argument(describe("call_ended", "call was never answered (report call_failed):", call));
+      default:
+        end_answered(call, c, now, out);
+        return;
+    }
+  });
 }
 
 void CampaignGroup::agent_requested(std::int64_t call, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "agent_requested");
-  Call& c = call_of(call, "agent_requested");
-  if (c.phase != CallPhase::Ivr) {
-    throw std::invalid_argument(describe("agent_requested", "call is not in the IVR:", call));
-  }
-  ++ivr_requests_;
-  c.answered_at = now;  // distribution time runs from the request
-  c.phase = CallPhase::IvrWaiting;
-  ivr_waiting_.push_back(call);
-  serve_held(now, out);
-  if (c.phase == CallPhase::IvrWaiting) out.push_back({ActionKind::Hold, call, c.record, -1});
+  return event_at(now, "agent_requested", [&] {
+    Call& c = call_of(call, "agent_requested");
+    if (c.phase != CallPhase::Ivr) {
+      throw std::invalid_argument(describe("agent_requested", "call is not in the IVR:", call));
+    }
+    ++ivr_requests_;
+    c.answered_at = now;  // distribution time runs from the request
+    c.phase = CallPhase::IvrWaiting;
+    ivr_waiting_.push_back(call);
+    serve_held(now, out);
+    if (c.phase == CallPhase::IvrWaiting) out.push_back({ActionKind::Hold, call, c.record, -1});
+  });
 }
 
 // ---- preview --------------------------------------------------------------------------
@@ -649,92 +656,96 @@ std::optional<Action> CampaignGroup::hand_preview(std::size_t slot, double now) 
 
 std::optional<Action> CampaignGroup::pull(std::int64_t agent, double now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "pull");
-  if (settings_.mode != DialingMode::PullPreview) {
-    throw std::invalid_argument("pull: the group is not in pull_preview mode");
-  }
-  const std::size_t slot = slot_of(agent, "pull");
-  if (stopped_) return std::nullopt;
-  return hand_preview(slot, now);
+  return event_at(now, "pull", [&]() -> std::optional<Action> {
+    if (settings_.mode != DialingMode::PullPreview) {
+      throw std::invalid_argument("pull: the group is not in pull_preview mode");
+    }
+    const std::size_t slot = slot_of(agent, "pull");
+    if (stopped_) return std::nullopt;
+    return hand_preview(slot, now);
+  });
 }
 
 void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "preview_dial");
-  const std::size_t slot = slot_of(agent, "preview_dial");
-  Agent& a = agents_[slot];
-  if (a.preview_record < 0) throw std::invalid_argument(describe("preview_dial", "agent has no record to preview:", agent));
-  Call c{a.preview_record, now};
-  c.agent_slot = static_cast<std::int64_t>(slot);
-  c.origin = a.preview_origin;
-  c.buffered = a.preview_buffered;
-  mark_dialed({a.preview_record, a.preview_origin, a.preview_buffered});
-  c.dialing_index = dialing_.size();
-  dialing_.push_back(a.preview_call);
-  dialed_at_.push_back(now);
-  calls_.emplace(a.preview_call, c);
-  ++totals_.dials;
-  ++stats_.dials;
-  a.reserved_at = now;
-  out.push_back({ActionKind::Dial, a.preview_call, a.preview_record, a.id});
-  a.preview_record = -1;
-  --previewing_;
-  a.preview_call = -1;
+  return event_at(now, "preview_dial", [&] {
+    const std::size_t slot = slot_of(agent, "preview_dial");
+    Agent& a = agents_[slot];
+    if (a.preview_record < 0) throw std::invalid_argument(describe("preview_dial", "agent has no record to preview:", agent));
+    Call c{a.preview_record, now};
+    c.agent_slot = static_cast<std::int64_t>(slot);
+    c.origin = a.preview_origin;
+    c.buffered = a.preview_buffered;
+    mark_dialed({a.preview_record, a.preview_origin, a.preview_buffered});
+    c.dialing_index = dialing_.size();
+    dialing_.push_back(a.preview_call);
+    dialed_at_.push_back(now);
+    calls_.insert(a.preview_call, c);
+    ++totals_.dials;
+    ++stats_.dials;
+    a.reserved_at = now;
+    out.push_back({ActionKind::Dial, a.preview_call, a.preview_record, a.id});
+    a.preview_record = -1;
+    --previewing_;
+    a.preview_call = -1;
+  });
 }
 
 void CampaignGroup::preview_skip(std::int64_t agent, double now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "preview_skip");
-  const std::size_t slot = slot_of(agent, "preview_skip");
-  Agent& a = agents_[slot];
-  if (a.preview_record < 0) throw std::invalid_argument(describe("preview_skip", "agent has no record to preview:", agent));
-  return_record({a.preview_record, a.preview_origin, a.preview_buffered});
-  release_agent(slot, a.preview_call, now);
-  a.preview_record = -1;
-  --previewing_;
-  a.preview_call = -1;
+  return event_at(now, "preview_skip", [&] {
+    const std::size_t slot = slot_of(agent, "preview_skip");
+    Agent& a = agents_[slot];
+    if (a.preview_record < 0) throw std::invalid_argument(describe("preview_skip", "agent has no record to preview:", agent));
+    return_record({a.preview_record, a.preview_origin, a.preview_buffered});
+    release_agent(slot, a.preview_call, now);
+    a.preview_record = -1;
+    --previewing_;
+    a.preview_call = -1;
+  });
 }
 
 // ---- stop, settings, metrics ----------------------------------------------------------
 
 std::vector<UndialedRecord> CampaignGroup::stop(double now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "stop");
-  stopped_ = true;
-  std::vector<UndialedRecord> out;
-  const auto take_buffer = [&] {
-    for (const ReturnedRecord& r : buffer_.stop()) {
-      const auto record = static_cast<std::int64_t>(r.record_id);
-      out.push_back({record, origin_of(record, r.source)});
-      waiting_ids_.erase(record);
-      inserted_ids_.erase(record);
-    }
-  };
-  // LIFO (top first), retries (by due time), then the calling list in order.
-  take_buffer();
-  for (const auto& [record, origin] : pending_) out.push_back({record, origin});
-  pending_.clear();
-  for (const std::int64_t record : generated_returned_) out.push_back({record, RecordOrigin::CallingList});
-  generated_returned_.clear();
-  // Then the records agents were previewing.
-  bool previewed = false;
-  for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
-    Agent& a = agents_[slot];
-    if (a.preview_record >= 0) {
-      if (a.preview_buffered) {
-        buffer_.return_undialed(static_cast<std::uint64_t>(a.preview_record));
-        previewed = true;
-      } else {
-        out.push_back({a.preview_record, a.preview_origin});
+  return event_at(now, "stop", [&] {
+    stopped_ = true;
+    std::vector<UndialedRecord> out;
+    const auto take_buffer = [&] {
+      for (const ReturnedRecord& r : buffer_.stop()) {
+        const auto record = static_cast<std::int64_t>(r.record_id);
+        out.push_back({record, origin_of(record, r.source)});
+        waiting_ids_.erase(record);
+        inserted_ids_.erase(record);
       }
-      release_agent(slot, a.preview_call, now);
-      a.preview_record = -1;
-      --previewing_;
-      a.preview_call = -1;
+    };
+    // LIFO (top first), retries (by due time), then the calling list in order.
+    take_buffer();
+    for (const auto& [record, origin] : pending_) out.push_back({record, origin});
+    pending_.clear();
+    for (const std::int64_t record : generated_returned_) out.push_back({record, RecordOrigin::CallingList});
+    generated_returned_.clear();
+    // Then the records agents were previewing.
+    bool previewed = false;
+    for (std::size_t slot = 0; slot < agents_.size(); ++slot) {
+      Agent& a = agents_[slot];
+      if (a.preview_record >= 0) {
+        if (a.preview_buffered) {
+          buffer_.return_undialed(static_cast<std::uint64_t>(a.preview_record));
+          previewed = true;
+        } else {
+          out.push_back({a.preview_record, a.preview_origin});
+        }
+        release_agent(slot, a.preview_call, now);
+        a.preview_record = -1;
+        --previewing_;
+        a.preview_call = -1;
+      }
     }
-  }
-  if (previewed) take_buffer();
-  return out;
+    if (previewed) take_buffer();
+    return out;
+  });
 }
 
 bool CampaignGroup::stopped() const {
@@ -795,9 +806,7 @@ GroupMetrics CampaignGroup::metrics() const {
   m.abandon_rate_today = compliance_.day_rate(last_now_);
   m.calls_dialing = static_cast<std::int64_t>(dialing_.size());
   m.calls_held = static_cast<std::int64_t>(held_.size());
-  std::int64_t in_ivr = 0;
-  for (const auto& [id, c] : calls_) in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting);
-  m.calls_in_ivr = in_ivr;
+  m.calls_in_ivr = in_ivr_;
   m.effective_mode = effective_mode();
   m.switched_to_progressive = switch_.switched();
   m.theta = std::exp(log_theta_);

@@ -79,7 +79,7 @@ void CampaignGroup::release_stale(double now) {
     const AgentSnapshot s = pool_.get(slot);
     if (s.state != AgentState::Reserved || a.preview_record >= 0) continue;
     if (now - a.reserved_at > settings_.seize_timeout && release_agent(slot, s.call, now)) {
-      if (auto c = calls_.find(s.call); c != calls_.end()) c->second.agent_slot = -1;
+      if (Call* c = calls_.find(s.call)) c->agent_slot = -1;
     }
   }
 }
@@ -95,10 +95,7 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
   const std::int64_t free_ready = std::max<std::int64_t>(0, ready - settings_.reserved_inbound_agents);
   const auto dialing = static_cast<std::int64_t>(dialing_.size());
   const auto held = static_cast<std::int64_t>(held_.size() + ivr_waiting_.size());
-  std::int64_t in_ivr = 0;
-  if (is_ivr(mode)) {
-    for (const auto& [id, c] : calls_) in_ivr += (c.phase == CallPhase::Ivr || c.phase == CallPhase::IvrWaiting);
-  }
+  const std::int64_t in_ivr = is_ivr(mode) ? in_ivr_ : 0;
   const std::int64_t ports_free = settings_.ivr_ports > 0
                                       ? std::max<std::int64_t>(0, settings_.ivr_ports - dialing - in_ivr)
                                       : INT64_MAX;
@@ -229,7 +226,7 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
     c.dialing_index = dialing_.size();
     dialing_.push_back(id);
     dialed_at_.push_back(now);
-    calls_.emplace(id, c);
+    calls_.insert(id, c);
     ++totals_.dials;
     ++stats_.dials;
     out.push_back({ActionKind::Dial, id, rec->record, agent_id});
@@ -245,9 +242,10 @@ void CampaignGroup::push_previews(double now, std::vector<Action>& out) {
 
 void CampaignGroup::place(std::int64_t calls, double now, std::vector<Action>& out) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "place");
-  if (calls < 0) throw std::invalid_argument("place: calls must be >= 0");
-  if (!stopped_) place_calls(calls, now, out, false);
+  return event_at(now, "place", [&] {
+    if (calls < 0) throw std::invalid_argument("place: calls must be >= 0");
+    if (!stopped_) place_calls(calls, now, out, false);
+  });
 }
 
 Decision CampaignGroup::peek(double now) {
@@ -332,23 +330,24 @@ void CampaignGroup::warm_rows(double now) const {
 
 void CampaignGroup::tick(double now, std::vector<Action>& out, bool decide_now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const TimeAdvance advance = check_time(now, "tick");
-  drop_expired(now, out);
-  release_stale(now);
-  steer_busy(now);
-  last_tick_ = now;
-  if (settings_.switch_to_progressive_at > 0.0 && is_predictive(settings_.mode)) {
-    switch_.update(100.0 * compliance_.window_rate(now), compliance_.live_answers(),
-                   settings_.switch_to_progressive_at, settings_.switch_back_at, settings_.history_length);
-  }
-  if (stopped_ || !decide_now) return;
-  if (settings_.mode == DialingMode::PushPreview) {
-    push_previews(now, out);
-    return;
-  }
-  bool seize = false;
-  const std::int64_t n = decide(now, &seize);
-  if (n > 0) place_calls(n, now, out, seize);
+  return event_at(now, "tick", [&] {
+    drop_expired(now, out);
+    release_stale(now);
+    steer_busy(now);
+    last_tick_ = now;
+    if (settings_.switch_to_progressive_at > 0.0 && is_predictive(settings_.mode)) {
+      switch_.update(100.0 * compliance_.window_rate(now), compliance_.live_answers(),
+                     settings_.switch_to_progressive_at, settings_.switch_back_at, settings_.history_length);
+    }
+    if (stopped_ || !decide_now) return;
+    if (settings_.mode == DialingMode::PushPreview) {
+      push_previews(now, out);
+      return;
+    }
+    bool seize = false;
+    const std::int64_t n = decide(now, &seize);
+    if (n > 0) place_calls(n, now, out, seize);
+  });
 }
 
 }  // namespace outpace

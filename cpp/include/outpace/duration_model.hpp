@@ -38,6 +38,7 @@ class DurationModel {
   std::size_t bin_of(double seconds) const;
 
   double step_;
+  double inv_step_;                 // 1 / step_ if that is exact (a power-of-two step), else 0
   std::vector<double> counts_;      // real observations in the window, per bin
   std::vector<double> prior_mass_;  // prior shape, sums to 1
   std::vector<std::uint32_t> ring_; // bins of the observations in the window

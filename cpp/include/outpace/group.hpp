@@ -6,16 +6,19 @@
 // in tests and in the simulator. Every public method is safe to call from several threads.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "outpace/buffer.hpp"
+#include "outpace/call_table.hpp"
 #include "outpace/call_result.hpp"
 #include "outpace/compliance.hpp"
 #include "outpace/pacer.hpp"
@@ -159,6 +162,7 @@ class CampaignGroup {
     bool preview_buffered = false;  // the preview record came from buffer_
   };
   enum class CallPhase : std::uint8_t { Dialing, Held, Talking, Ivr, IvrWaiting };
+  static bool is_ivr_phase(CallPhase p) { return p == CallPhase::Ivr || p == CallPhase::IvrWaiting; }
   struct Call {
     std::int64_t record;
     double dialed_at;
@@ -171,13 +175,22 @@ class CampaignGroup {
   };
 
   // All private helpers expect mutex_ held.
-  struct TimeAdvance {
-    double* last;
-    double now;
-    int exceptions;
-    ~TimeAdvance();
-  };
-  [[nodiscard]] TimeAdvance check_time(double now, const char* event);
+  // Every public event runs through event_at: it refuses a bad time, runs the body, and
+  // only if the body returns (a refused event throws) moves the group clock to now, so a
+  // refused event leaves the group as it was.
+  template <class Body>
+  auto event_at(double now, const char* event, Body&& body) -> decltype(body()) {
+    check_time(now, event);
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      last_now_ = std::max(last_now_, now);
+    } else {
+      auto result = body();
+      last_now_ = std::max(last_now_, now);
+      return result;
+    }
+  }
+  void check_time(double now, const char* event) const;
   // Every change of an agent's pool state goes through these two: they account the time
   // spent in the old state and keep the state counts, busy_kind_ and the ready queue in
   // step with the pool.
@@ -197,7 +210,8 @@ class CampaignGroup {
   void moved(std::size_t slot, AgentState from, AgentState to, double now);
   std::int64_t count(AgentState s) const { return state_count_[static_cast<std::size_t>(s)]; }
   std::size_t slot_of(std::int64_t agent, const char* event) const;
-  Call& call_of(std::int64_t call, const char* event);
+  Call& call_of(std::int64_t call, const char* event);  // a host's id: unknown ones are refused
+  Call& live_call(std::int64_t call);                    // an id the group queued: always there
   void serve_held(double now, std::vector<Action>& out);
   void abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop);
   void release_seized(Call& c, double now, std::vector<Action>& out);
@@ -255,7 +269,10 @@ class CampaignGroup {
   };
   std::vector<ReadyEntry> ready_queue_;
   std::unordered_map<std::int64_t, std::size_t> slot_by_id_;
-  std::unordered_map<std::int64_t, Call> calls_;
+  CallTable<Call> calls_;  // the calls in flight, by the ids the group gives them
+  // Calls in an IVR phase (Ivr or IvrWaiting), kept where a call enters or leaves one
+  // (call_answered, bridge, finish_call) so that decide() and metrics() need no loop.
+  std::int64_t in_ivr_ = 0;
   std::vector<std::int64_t> dialing_;  // calls in flight
   std::vector<double> dialed_at_;      // beside dialing_: when each was placed
   std::deque<std::int64_t> held_;      // answered live calls waiting, oldest first
