@@ -317,6 +317,23 @@ void CampaignGroup::warm_arrays() const {
   prefetch_array(since_);
   prefetch_array(busy_kind_);
   prefetch_array(dialed_at_);
+  // And the members the tick reads, spread over the object: the learned statistics'
+  // versions, the model, the compliance window, the counters, the next call's slot.
+  const auto hint = [](const void* p) { __builtin_prefetch(p); };
+  hint(&stats_.live_answer_time);
+  hint(&stats_.other_outcome_time);
+  hint(&stats_.talk_time);
+  hint(&stats_.wrap_time);
+  hint(&stats_.hit_ratio);
+  const auto* model = reinterpret_cast<const char*>(&model_);
+  for (std::size_t off = 0; off < sizeof(model_); off += 64) hint(model + off);
+  hint(&compliance_);
+  hint(&switch_);
+  hint(&calls_);
+  hint(&totals_);
+  hint(&last_decision_);
+  hint(&last_state_);
+  calls_.prefetch(next_call_);
 }
 
 void CampaignGroup::warm_rows(double now) const {
