@@ -136,11 +136,10 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
     last_decision_.calls = std::max<std::int64_t>(0, free_ready + reserved - held - dialing);
     return std::min(last_decision_.calls, ports_free);
   }
-  // Each busy agent's elapsed time, written unconditionally and kept by its kind: no
-  // branch per agent.
+  // Each busy agent's elapsed time, written unconditionally and kept by its kind (no branch
+  // per agent), into arrays sized for every agent once: they only grow, so nothing is
+  // refilled each tick; n_talk and n_wrap say how much of each is this decision's.
   const std::size_t n_agents = since_.size();
-  // Sized for every agent once (only growing, so no refill each tick); the counts say how
-  // much of each is this decision's.
   if (talk_elapsed_.size() < n_agents + 1) {
     talk_elapsed_.resize(n_agents + 1);
     wrap_elapsed_.resize(n_agents + 1);

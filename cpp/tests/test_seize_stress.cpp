@@ -113,6 +113,14 @@ TEST(CampaignGroup, ConcurrentEventsKeepEveryAgentOnOneCall) {
   const auto m = g.metrics();
   EXPECT_EQ(m.agents_talking, 0);
   EXPECT_EQ(m.connects, bridges.load());
+  // The state counts kept by every agent move agree with the pool (metrics() reads it).
+  const auto c = g.counts();
+  EXPECT_EQ(c.ready, m.agents_ready);
+  EXPECT_EQ(c.reserved, m.agents_reserved);
+  EXPECT_EQ(c.talking, m.agents_talking);
+  EXPECT_EQ(c.wrap_up, m.agents_wrap_up);
+  EXPECT_EQ(c.not_ready, m.agents_not_ready);
+  EXPECT_EQ(c.ready + c.reserved, kAgents);
 }
 
 }  // namespace
