@@ -14,6 +14,8 @@ Authentication (``username`` / ``password``) is only attempted over TLS unless
 
 from __future__ import annotations
 
+import asyncio
+
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -107,7 +109,13 @@ class SmtpTransport:
                 try:
                     await client.quit()
                 except (aiosmtplib.SMTPException, OSError):
-                    client.close()
+                    pass
+            # Always, even when the client no longer counts itself connected: its transport
+            # may still hold the socket (close() is idempotent).
+            client.close()
+        # Let the transports' close callbacks run before the caller's event loop ends, so
+        # no socket is left for the garbage collector.
+        await asyncio.sleep(0)
 
     async def _connect(self) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(
