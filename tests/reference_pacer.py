@@ -61,7 +61,9 @@ def decide(snap: dict[str, Any]) -> int:
             demand = inbound * (snap["horizon"][k] + snap["tau"])
             mean = a_mean[k] + x * b + demand - v_mean[k] - free_now
             var = a_var[k] + x * b * (1.0 - b) + demand + v_var[k]
-            if _positive_part(mean, var) > theta * (a_mean[k] + x * b) + 1e-12:
+            # Inbound calls take agents first: their own shortfall is not the answers'.
+            alone = _positive_part(demand - v_mean[k] - free_now, demand + v_var[k]) if demand > 0.0 else 0.0
+            if max(0.0, _positive_part(mean, var) - alone) > theta * (a_mean[k] + x * b) + 1e-12:
                 return False
         return True
 

@@ -78,3 +78,12 @@ def test_more_free_agents_allow_more_calls() -> None:
     more = outpace.largest_safe_calls([0.3] * 4, [0.2] * 10, 0.3, 4, 0.03).calls
     inbound = outpace.largest_safe_calls([0.3] * 4, [0.2] * 10, 0.3, 2, 0.03, demand_mean=1.0).calls
     assert more > base > inbound
+
+
+def test_inbound_calls_shortfall_is_not_charged_to_the_answers() -> None:
+    # Inbound calls are served first: the shortfall they cause on their own (here 8 expected
+    # against about 10 agents coming free, none free now) is theirs, so dialing nothing
+    # is still safe (before, even x = 0 broke the rule: calls == -1).
+    r = outpace.largest_safe_calls([], [0.5] * 20, 0.3, 0, 0.03, demand_mean=8.0)
+    assert r.calls == 0
+    assert r.risks[0] == 0.0

@@ -154,3 +154,15 @@ def test_adaptive_dial_level_lands_near_its_row() -> None:
     assert r.busy_factor == pytest.approx(0.756, abs=0.01)
     daily = r.days["abandoned"] / r.days["live_answers"]
     assert (daily > 0.03).mean() >= 0.8
+
+
+def test_predictive_with_inbound_calls_keeps_agents_busy_within_the_goal() -> None:
+    # A blended group: 8 agents, 30 inbound calls an hour taking agents first. Predictive
+    # must stay within its abandon goal and keep the agents at least as busy with outbound
+    # work as Progressive does (it once fell to a quarter of it by charging the inbound
+    # queue's shortfall to the outbound answers).
+    sc = outpace.Scenario(agents=8, days=2, seed=1, inbound_per_hour=30)
+    predictive = outpace.simulate(sc, "predictive")
+    progressive = outpace.simulate(sc, "progressive")
+    assert predictive.abandon_rate <= 0.03
+    assert predictive.busy_factor >= progressive.busy_factor

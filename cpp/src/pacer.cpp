@@ -221,13 +221,20 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
   add_busy(s.talk_elapsed, s.talking, talk_rows_, true);
   add_busy(s.wrap_elapsed, s.wrapping, wrap_rows_, false);
   const double free_now = static_cast<double>(s.ready - s.held);
+  // Inbound calls take agents first: the shortfall they cause on their own is theirs (they
+  // wait in the queue), so only what the outbound answers add to it counts against theta.
+  double inbound_alone[K] = {};
+  for (int k = 0; k < K; ++k) {
+    const double inbound = s.inbound_per_second * (horizon_[k] + tau_);
+    if (inbound > 0.0) inbound_alone[k] = normal_positive_part(inbound - v_mean[k] - free_now, inbound + v_var[k]);
+  }
   const auto excess_at = [&](double xd, int k, double* answers) {
     const double b = s.answer_share * new_call_[k];
     const double inbound = s.inbound_per_second * (horizon_[k] + tau_);
     const double mean = a_mean[k] + xd * b + inbound - v_mean[k] - free_now;
     const double var = a_var[k] + xd * b * (1.0 - b) + inbound + v_var[k];
     *answers = a_mean[k] + xd * b;
-    return normal_positive_part(mean, var);
+    return std::max(0.0, normal_positive_part(mean, var) - inbound_alone[k]);
   };
   // Per horizon, f(x) = E[unmatched] - theta E[answers] is smooth and convex in x (with
   // f(0) <= 0 when dialing is safe at all): the largest safe count is the floor of its
@@ -241,13 +248,13 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
     const double answers = a_mean[k] + x * b;
     if (var <= 1e-12) {
       *slope = (mean > 0.0 ? b : 0.0) - s.theta * b;
-      return std::max(mean, 0.0) - s.theta * answers - 1e-12;
+      return std::max(mean, 0.0) - inbound_alone[k] - s.theta * answers - 1e-12;
     }
     const double sd = std::sqrt(var);
     double pdf, cdf;
     normal_pdf_cdf(mean / sd, &pdf, &cdf);
     *slope = b * cdf + pdf * b * (1.0 - b) / (2.0 * sd) - s.theta * b;
-    return sd * pdf + mean * cdf - s.theta * answers - 1e-12;
+    return sd * pdf + mean * cdf - inbound_alone[k] - s.theta * answers - 1e-12;
   };
   Decision d;
   d.exact = false;
@@ -330,9 +337,10 @@ SafeCalls largest_safe_calls(const double* answer, std::size_t n_answer, const d
     convolve_bernoulli(a, answer[i]);
     a_mean += answer[i];
   }
+  std::vector<double> pois;
   if (demand_mean > 0.0) {
     const auto top = static_cast<std::size_t>(demand_mean + 10.0 * std::sqrt(demand_mean) + 5.0);
-    std::vector<double> pois(top + 1);
+    pois.resize(top + 1);
     pois[0] = std::exp(-demand_mean);
     for (std::size_t j = 1; j <= top; ++j) pois[j] = pois[j - 1] * demand_mean / static_cast<double>(j);
     std::vector<double> out(a.size() + top, 0.0);
@@ -346,12 +354,16 @@ SafeCalls largest_safe_calls(const double* answer, std::size_t n_answer, const d
     const auto ju = static_cast<std::size_t>(j);
     return ju < g.size() ? g[ju] : static_cast<double>(j) - v_mean;  // beyond every agent: j - E[V]
   };
+  // The demand takes agents first: the shortfall it causes alone is not the answers'.
+  double demand_alone = 0.0;
+  for (std::size_t j = 0; j < pois.size(); ++j) demand_alone += pois[j] * shortfall(static_cast<std::int64_t>(j) - c);
   SafeCalls out;
   for (std::int64_t x = 0;; ++x) {
-    double unmatched = 0.0;
+    double unmatched = -demand_alone;
     for (std::size_t i = 0; i < a.size(); ++i) {
       if (a[i] > 0.0) unmatched += a[i] * shortfall(static_cast<std::int64_t>(i) - c);
     }
+    unmatched = std::max(unmatched, 0.0);
     const double answers = a_mean + static_cast<double>(x) * new_call;
     out.risks.push_back(answers > 0.0 ? unmatched / answers : 0.0);
     if (unmatched > theta * answers + 1e-12) break;

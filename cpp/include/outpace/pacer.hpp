@@ -24,7 +24,8 @@ std::int64_t progressive_calls(double lines_per_agent, std::int64_t ready, std::
 // with E[(A + B_x - V - free_now)+] <= theta E[A + B_x], where A is the number of calls in
 // flight that are answered (Bernoulli each, `answer`), B_x ~ Binomial(x, new_call) the
 // answers of x new calls, and V the busy agents that come free (Bernoulli each, `free`).
-// `demand_mean` adds a Poisson demand for agents (inbound calls) to the answers' side.
+// `demand_mean` adds a Poisson demand for agents (inbound calls) served first: only the
+// shortfall the answers add to the one it causes alone counts.
 // risks[x] = E[(..)+] / E[A + B_x] for x = 0 .. calls + 1 (while x <= max_calls).
 // calls is -1 when even x = 0 breaks the rule.
 struct SafeCalls {
