@@ -178,23 +178,10 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
   double a_mean[K] = {}, a_var[K] = {}, v_mean[K] = {}, v_var[K] = {};
   const std::size_t ring_rows = ring_rows_.size() / K;
   const double per_row = 1.0 / ring_step_;
-#if defined(__GNUC__)
-  {
-    const std::size_t talk_last = talk_rows_.size() / K - 1, wrap_last = wrap_rows_.size() / K - 1;
-    for (std::size_t i = 0; i < s.talking; ++i) {
-      const auto row = std::min(static_cast<std::size_t>(std::max(s.talk_elapsed[i], 0.0)), talk_last);
-      __builtin_prefetch(&talk_rows_[row * K]);
-    }
-    for (std::size_t i = 0; i < s.wrapping; ++i) {
-      const auto row = std::min(static_cast<std::size_t>(std::max(s.wrap_elapsed[i], 0.0)), wrap_last);
-      __builtin_prefetch(&wrap_rows_[row * K]);
-    }
-    for (std::size_t i = 0; i < s.ringing; ++i) {
-      const auto row = static_cast<std::size_t>(std::max(s.ring_elapsed[i], 0.0) * per_row);
-      if (row < ring_rows) __builtin_prefetch(&ring_rows_[row * K]);
-    }
-  }
-#endif
+  // Every row this decision reads, requested before any is summed.
+  for (std::size_t i = 0; i < s.talking; ++i) prefetch_busy(s.talk_elapsed[i], false);
+  for (std::size_t i = 0; i < s.wrapping; ++i) prefetch_busy(s.wrap_elapsed[i], true);
+  for (std::size_t i = 0; i < s.ringing; ++i) prefetch_ring(s.ring_elapsed[i]);
   for (std::size_t i = 0; i < s.ringing; ++i) {
     const auto row = static_cast<std::size_t>(std::max(s.ring_elapsed[i], 0.0) * per_row);
     if (row >= ring_rows) continue;

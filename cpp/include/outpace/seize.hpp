@@ -46,11 +46,6 @@ class AgentPool {
   AgentSnapshot get(std::size_t slot) const {
     return unpack(word(slot).load(std::memory_order_acquire));
   }
-  // For loops over 0 .. size() - 1 taken by the caller: no bounds check.
-  AgentState state_in_range(std::size_t slot) const {
-    const Chunk& chunk = *chunks_[slot / kChunk].load(std::memory_order_acquire);
-    return static_cast<AgentState>(chunk[slot % kChunk].load(std::memory_order_acquire) & 0xff);
-  }
   // Moves slot from (from, from_call) to (to, to_call) if it is there; false otherwise.
   bool transition(std::size_t slot, AgentState from, std::int64_t from_call, AgentState to,
                   std::int64_t to_call);
