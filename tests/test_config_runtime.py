@@ -146,9 +146,9 @@ def test_a_new_goal_and_options_keep_the_learned_statistics() -> None:
     running = config("predictive", history_length=20).resolve("g")
     group = CampaignGroup(running.settings)
     now = drive(group, 1800.0, agents=10)
-    learned = group.snapshot()
     decision = group.peek(now)
-    assert learned["talk_rows"] and decision.calls >= 0
+    learned = group.snapshot()  # what peek saw, and the learned tables
+    assert learned["talk_rows"] and learned["talk_elapsed"] and decision.calls >= 0
     # Predictive -> Progressive -> Predictive: the pacer decides exactly as before.
     progressive = config("progressive", lines_per_agent=1.0).resolve("g")
     apply_change(group, running, progressive)

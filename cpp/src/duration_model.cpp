@@ -102,11 +102,6 @@ const std::vector<double>& DurationModel::mass() const {
   return mass_;
 }
 
-std::uint64_t DurationModel::version() const {
-  rebuild();
-  return version_;
-}
-
 double DurationModel::cdf_at(double seconds) const {
   const std::vector<double>& c = cdf();
   if (!(seconds > 0.0)) return 0.0;

@@ -10,7 +10,15 @@ namespace outpace {
 
 namespace {
 constexpr double kMinTheta = 1e-4, kMaxTheta = 0.5;
+
+struct DecisionScratch {
+  std::vector<double> talk, wrap, ring;
+};
+DecisionScratch& decision_scratch() {
+  static thread_local DecisionScratch scratch;
+  return scratch;
 }
+}  // namespace
 
 DialingMode CampaignGroup::effective_mode() const {
   const DialingMode m = settings_.mode;
@@ -84,8 +92,9 @@ void CampaignGroup::release_stale(double now) {
   }
 }
 
-std::int64_t CampaignGroup::decide(double now, bool* seize) {
+std::int64_t CampaignGroup::decide(double now, bool* seize, Seen* seen) {
   *seize = false;
+  if (seen) *seen = Seen{};
   const DialingMode mode = effective_mode();
   // Kept by every agent move: no loop over the agents for the closed-form modes.
   const std::int64_t ready = count(AgentState::Ready);
@@ -137,35 +146,37 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
     return std::min(last_decision_.calls, ports_free);
   }
   // Each busy agent's elapsed time, written unconditionally and kept by its kind (no branch
-  // per agent), into arrays sized for every agent once: they only grow, so nothing is
-  // refilled each tick; n_talk and n_wrap say how much of each is this decision's.
+  // per agent), into the thread's scratch arrays (one set per thread, not per group: a
+  // Dialer tick over thousands of groups then keeps them in L1 instead of pulling three
+  // arrays per group through the cache).
+  DecisionScratch& scratch = decision_scratch();
   const std::size_t n_agents = since_.size();
-  if (talk_elapsed_.size() < n_agents + 1) {
-    talk_elapsed_.resize(n_agents + 1);
-    wrap_elapsed_.resize(n_agents + 1);
+  if (scratch.talk.size() < n_agents + 1) {
+    scratch.talk.resize(n_agents + 1);
+    scratch.wrap.resize(n_agents + 1);
   }
+  double* talk = scratch.talk.data();
+  double* wrap = scratch.wrap.data();
   std::size_t n_talk = 0, n_wrap = 0;
   for (std::size_t i = 0; i < n_agents; ++i) {
     const double e = now - since_[i];
     const std::uint8_t kind = busy_kind_[i];
-    talk_elapsed_[n_talk] = e;
-    wrap_elapsed_[n_wrap] = e;
+    talk[n_talk] = e;
+    wrap[n_wrap] = e;
     n_talk += kind == 1;
     n_wrap += kind == 2;
   }
-  n_talk_ = n_talk;
-  n_wrap_ = n_wrap;
-  ring_elapsed_.resize(dialed_at_.size());
-  for (std::size_t i = 0; i < dialed_at_.size(); ++i) ring_elapsed_[i] = now - dialed_at_[i];
+  scratch.ring.resize(dialed_at_.size());
+  for (std::size_t i = 0; i < dialed_at_.size(); ++i) scratch.ring[i] = now - dialed_at_[i];
   PacerState st;
   st.ready = free_ready + reserved;
   st.held = held;
-  st.talk_elapsed = talk_elapsed_.data();
+  st.talk_elapsed = talk;
   st.talking = n_talk;
-  st.wrap_elapsed = wrap_elapsed_.data();
+  st.wrap_elapsed = wrap;
   st.wrapping = n_wrap;
-  st.ring_elapsed = ring_elapsed_.data();
-  st.ringing = ring_elapsed_.size();
+  st.ring_elapsed = scratch.ring.data();
+  st.ringing = scratch.ring.size();
   const auto lines = static_cast<std::int64_t>(std::floor(settings_.max_lines_per_agent * static_cast<double>(present)));
   st.max_new_calls = std::min(std::max<std::int64_t>(0, lines - dialing), ports_free);
   if (!endless_) st.max_new_calls = std::min(st.max_new_calls, records_available(now));
@@ -176,8 +187,14 @@ std::int64_t CampaignGroup::decide(double now, bool* seize) {
     st.answer_share = (static_cast<double>(ivr_requests_) + 1.0) / (static_cast<double>(ivr_live_) + 5.0);
   }
   model_.refresh(stats_, settings_.tau);
-  last_state_ = st;
   last_decision_ = model_.decide(st);
+  if (seen) {
+    seen->state = st;
+    seen->talk_elapsed.assign(talk, talk + n_talk);
+    seen->wrap_elapsed.assign(wrap, wrap + n_wrap);
+    seen->ring_elapsed = scratch.ring;
+    seen->state.talk_elapsed = seen->state.wrap_elapsed = seen->state.ring_elapsed = nullptr;
+  }
   return last_decision_.calls;
 }
 
@@ -255,7 +272,7 @@ Decision CampaignGroup::peek(double now) {
   const Decision saved = last_decision_;
   const double power = next_power_dial_;
   bool seize = false;
-  const std::int64_t n = stopped_ || is_preview(settings_.mode) ? 0 : decide(now, &seize);
+  const std::int64_t n = stopped_ || is_preview(settings_.mode) ? 0 : decide(now, &seize, &seen_);
   Decision d = last_decision_;
   d.calls = n;
   last_decision_ = saved;
@@ -266,18 +283,18 @@ Decision CampaignGroup::peek(double now) {
 PacerSnapshot CampaignGroup::snapshot() const {
   std::lock_guard<std::mutex> lock(mutex_);
   PacerSnapshot p;
-  p.talk_elapsed.assign(talk_elapsed_.begin(), talk_elapsed_.begin() + static_cast<std::ptrdiff_t>(n_talk_));
-  p.wrap_elapsed.assign(wrap_elapsed_.begin(), wrap_elapsed_.begin() + static_cast<std::ptrdiff_t>(n_wrap_));
-  p.ring_elapsed = ring_elapsed_;
-  p.ready = last_state_.ready;
-  p.held = last_state_.held;
-  p.max_new_calls = last_state_.max_new_calls;
-  p.theta = last_state_.theta;
-  p.inbound_per_second = last_state_.inbound_per_second;
-  p.answer_share = last_state_.answer_share;
-  p.talk_rows = model_.talk_rows();
-  p.wrap_rows = model_.wrap_rows();
-  p.ring_rows = model_.ring_rows();
+  p.talk_elapsed = seen_.talk_elapsed;
+  p.wrap_elapsed = seen_.wrap_elapsed;
+  p.ring_elapsed = seen_.ring_elapsed;
+  p.ready = seen_.state.ready;
+  p.held = seen_.state.held;
+  p.max_new_calls = seen_.state.max_new_calls;
+  p.theta = seen_.state.theta;
+  p.inbound_per_second = seen_.state.inbound_per_second;
+  p.answer_share = seen_.state.answer_share;
+  p.talk_rows.assign(model_.talk_rows().begin(), model_.talk_rows().end());
+  p.wrap_rows.assign(model_.wrap_rows().begin(), model_.wrap_rows().end());
+  p.ring_rows.assign(model_.ring_rows().begin(), model_.ring_rows().end());
   for (int k = 0; k < PredictiveModel::kHorizons; ++k) {
     p.new_call.push_back(model_.answer_probability_new(k));
     p.horizon.push_back(model_.horizon(k));
@@ -331,7 +348,6 @@ void CampaignGroup::warm_arrays() const {
   hint(&calls_);
   hint(&totals_);
   hint(&last_decision_);
-  hint(&last_state_);
   calls_.prefetch(next_call_);
 }
 

@@ -49,6 +49,36 @@ void convolve_bernoulli(std::vector<double>& dist, double p) {
   dist[0] *= (1.0 - p);
 }
 
+// Adds, per horizon, q = scale * row[k] to mean[k] and q (1 - q) to var[k] for the table
+// row of each item (row_of(elapsed) gives its index, or -1 to leave the item out). Each
+// chunk's rows are requested before any is summed, so their loads overlap when the table
+// is not in cache (a Dialer tick over thousands of groups); the indices are computed once.
+template <class RowOf>
+void sum_rows(const float* table, const double* elapsed, std::size_t n, double scale, double* mean,
+              double* var, RowOf row_of) {
+  constexpr std::size_t kChunk = 64;
+  std::size_t at[kChunk];
+  for (std::size_t start = 0; start < n; start += kChunk) {
+    const std::size_t m = std::min(kChunk, n - start);
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::int64_t row = row_of(elapsed[start + i]);
+      if (row < 0) continue;
+      at[used] = static_cast<std::size_t>(row) * K;
+      __builtin_prefetch(table + at[used]);
+      ++used;
+    }
+    for (std::size_t j = 0; j < used; ++j) {
+      const float* r = table + at[j];
+      for (int k = 0; k < K; ++k) {
+        const double q = scale * r[k];
+        mean[k] += q;
+        var[k] += q * (1.0 - q);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -150,20 +180,20 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
   for (std::size_t i = 0; i < n_rows; ++i) {
     const double* shape = &ring_shapes_[i * kRingWidth];
     const double pending = h * shape[kLiveSurvive] + (1.0 - h) * shape[kOtherSurvive];
+    const double scale = pending > 1e-12 ? h / pending : 0.0;  // one division per row
     for (int k = 0; k < K; ++k) {
-      ring_rows_[i * K + static_cast<std::size_t>(k)] =
-          pending > 1e-12 ? std::clamp(h * shape[k] / pending, 0.0, 1.0) : 0.0;
+      ring_rows_[i * K + static_cast<std::size_t>(k)] = static_cast<float>(std::clamp(scale * shape[k], 0.0, 1.0));
     }
   }
   for (int k = 0; k < K; ++k) new_call_[k] = h * interpolate(live_cdf, live_step, horizon_[k]);
 }
 
 void PredictiveModel::interleave(const std::array<std::vector<double>, kHorizons>& by_horizon,
-                                 std::vector<double>& out) {
+                                 std::vector<float>& out) {
   const std::size_t n = by_horizon[0].size();
   out.resize(n * K);
   for (std::size_t i = 0; i < n; ++i)
-    for (int k = 0; k < K; ++k) out[i * K + static_cast<std::size_t>(k)] = by_horizon[k][i];
+    for (int k = 0; k < K; ++k) out[i * K + static_cast<std::size_t>(k)] = static_cast<float>(by_horizon[k][i]);
 }
 
 Decision PredictiveModel::decide(const PacerState& s) const {
@@ -178,35 +208,21 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
   double a_mean[K] = {}, a_var[K] = {}, v_mean[K] = {}, v_var[K] = {};
   const std::size_t ring_rows = ring_rows_.size() / K;
   const double per_row = 1.0 / ring_step_;
-  // Every row this decision reads, requested before any is summed.
-  for (std::size_t i = 0; i < s.talking; ++i) prefetch_busy(s.talk_elapsed[i], false);
-  for (std::size_t i = 0; i < s.wrapping; ++i) prefetch_busy(s.wrap_elapsed[i], true);
-  for (std::size_t i = 0; i < s.ringing; ++i) prefetch_ring(s.ring_elapsed[i]);
-  for (std::size_t i = 0; i < s.ringing; ++i) {
-    const auto row = static_cast<std::size_t>(std::max(s.ring_elapsed[i], 0.0) * per_row);
-    if (row >= ring_rows) continue;
-    const double* r = &ring_rows_[row * K];
-    for (int k = 0; k < K; ++k) {
-      const double q = s.answer_share * r[k];
-      a_mean[k] += q;
-      a_var[k] += q * (1.0 - q);
-    }
-  }
-  const auto add_busy = [&](const double* elapsed, std::size_t n, const std::vector<double>& table, bool talking) {
+  sum_rows(ring_rows_.data(), s.ring_elapsed, s.ringing, s.answer_share, a_mean, a_var, [&](double e) {
+    const auto row = static_cast<std::size_t>(std::max(e, 0.0) * per_row);
+    return row < ring_rows ? static_cast<std::int64_t>(row) : -1;
+  });
+  const auto busy_row = [&](const std::vector<float>& table, bool talking) {
     const std::size_t last = table.size() / K - 1;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double e = std::max(elapsed[i], 0.0);
-      if (talking && ignore_longer_than_ > 0.0 && e > ignore_longer_than_) continue;
-      const double* r = &table[std::min(static_cast<std::size_t>(e), last) * K];
-      for (int k = 0; k < K; ++k) {
-        const double p = stay_ * r[k];
-        v_mean[k] += p;
-        v_var[k] += p * (1.0 - p);
-      }
-    }
+    const double ignore = talking ? ignore_longer_than_ : 0.0;
+    return [last, ignore](double elapsed) {
+      const double e = std::max(elapsed, 0.0);
+      if (ignore > 0.0 && e > ignore) return std::int64_t{-1};
+      return static_cast<std::int64_t>(std::min(static_cast<std::size_t>(e), last));
+    };
   };
-  add_busy(s.talk_elapsed, s.talking, talk_rows_, true);
-  add_busy(s.wrap_elapsed, s.wrapping, wrap_rows_, false);
+  sum_rows(talk_rows_.data(), s.talk_elapsed, s.talking, stay_, v_mean, v_var, busy_row(talk_rows_, true));
+  sum_rows(wrap_rows_.data(), s.wrap_elapsed, s.wrapping, stay_, v_mean, v_var, busy_row(wrap_rows_, false));
   const double free_now = static_cast<double>(s.ready - s.held);
   // Inbound calls take agents first: the shortfall they cause on their own is theirs (they
   // wait in the queue), so only what the outbound answers add to it counts against theta.
@@ -215,17 +231,11 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
     const double inbound = s.inbound_per_second * (horizon_[k] + tau_);
     if (inbound > 0.0) inbound_alone[k] = normal_positive_part(inbound - v_mean[k] - free_now, inbound + v_var[k]);
   }
-  const auto excess_at = [&](double xd, int k, double* answers) {
-    const double b = s.answer_share * new_call_[k];
-    const double inbound = s.inbound_per_second * (horizon_[k] + tau_);
-    const double mean = a_mean[k] + xd * b + inbound - v_mean[k] - free_now;
-    const double var = a_var[k] + xd * b * (1.0 - b) + inbound + v_var[k];
-    *answers = a_mean[k] + xd * b;
-    return std::max(0.0, normal_positive_part(mean, var) - inbound_alone[k]);
-  };
   // Per horizon, f(x) = E[unmatched] - theta E[answers] is smooth and convex in x (with
   // f(0) <= 0 when dialing is safe at all): the largest safe count is the floor of its
-  // root. Newton's method started right of the root walks down to it monotonically.
+  // root. f keeps, per horizon, the expected shortfall at the last x it was evaluated at:
+  // the explanation at the chosen count then mostly needs no evaluation of its own.
+  double shortfall_x[K] = {-1.0, -1.0, -1.0}, shortfall_at[K] = {};
   const auto f = [&](double x, int k, double* slope) {
     ++evaluations_;
     const double b = s.answer_share * new_call_[k];
@@ -233,15 +243,20 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
     const double mean = a_mean[k] + x * b + inbound - v_mean[k] - free_now;
     const double var = a_var[k] + x * b * (1.0 - b) + inbound + v_var[k];
     const double answers = a_mean[k] + x * b;
+    double shortfall;
     if (var <= 1e-12) {
       *slope = (mean > 0.0 ? b : 0.0) - s.theta * b;
-      return std::max(mean, 0.0) - inbound_alone[k] - s.theta * answers - 1e-12;
+      shortfall = std::max(mean, 0.0);
+    } else {
+      const double sd = std::sqrt(var);
+      double pdf, cdf;
+      normal_pdf_cdf(mean / sd, &pdf, &cdf);
+      *slope = b * cdf + pdf * b * (1.0 - b) / (2.0 * sd) - s.theta * b;
+      shortfall = sd * pdf + mean * cdf;
     }
-    const double sd = std::sqrt(var);
-    double pdf, cdf;
-    normal_pdf_cdf(mean / sd, &pdf, &cdf);
-    *slope = b * cdf + pdf * b * (1.0 - b) / (2.0 * sd) - s.theta * b;
-    return sd * pdf + mean * cdf - inbound_alone[k] - s.theta * answers - 1e-12;
+    shortfall_x[k] = x;
+    shortfall_at[k] = shortfall;
+    return shortfall - inbound_alone[k] - s.theta * answers - 1e-12;
   };
   Decision d;
   d.exact = false;
@@ -272,23 +287,30 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
       }
       if (fx <= 0.0) continue;
     }
-    for (int it = 0; it < 30 && fx > 0.0 && slope > 0.0; ++it) {
-      const double next = x - fx / slope;
-      if (x - next < 0.05) break;  // converged to the root (from the right)
-      x = next;
+    // Newton's method from the right, on whole numbers. Where f > 0 (right of the root) the
+    // tangent of a convex f meets zero at or right of the root, so the floor of that point
+    // is at or right of the root's floor; the first whole number where f <= 0 is therefore
+    // the root's floor, the largest safe count. Each step goes down by at least one.
+    while (fx > 0.0) {
+      const double next = slope > 0.0 ? std::floor(x - fx / slope) : x - 1.0;
+      x = std::max(0.0, std::min(next, std::ceil(x) - 1.0));
       fx = f(x, k, &slope);
     }
-    double best = std::floor(x);
-    while (best > 0.0 && f(best, k, &slope) > 0.0) best -= 1.0;  // at most a step or two
-    if (best < allowed) last_binding_ = k;
-    allowed = std::min(allowed, best);
+    if (x < allowed) last_binding_ = k;
+    allowed = std::min(allowed, x);
   }
   d.calls = static_cast<std::int64_t>(allowed);
   // Explain with the horizon whose risk is highest at the chosen count.
   double worst = -1.0;
   for (int k = 0; k < K; ++k) {
-    double answers;
-    const double unmatched = excess_at(static_cast<double>(d.calls), k, &answers);
+    const double xd = static_cast<double>(d.calls);
+    const double b = s.answer_share * new_call_[k];
+    if (shortfall_x[k] != xd) {
+      double slope;
+      f(xd, k, &slope);
+    }
+    const double answers = a_mean[k] + xd * b;
+    const double unmatched = std::max(0.0, shortfall_at[k] - inbound_alone[k]);
     const double risk = answers > 0.0 ? unmatched / answers : 0.0;
     if (risk > worst) {
       worst = risk;

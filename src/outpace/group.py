@@ -206,9 +206,10 @@ class CampaignGroup:
         return Decision(**self._g.last_decision())
 
     def snapshot(self) -> dict[str, Any]:
-        """What the pacer has learned and sees at the last event: the learned talk, wrap-up
-        and ring-time tables (``talk_rows`` ...), answer share, inbound rate, theta, and
-        the agents and calls it counts. For explaining decisions and for tests."""
+        """What the pacer has learned, and what it saw at the last ``peek``: the learned
+        talk, wrap-up and ring-time tables (``talk_rows`` ...), and the elapsed times,
+        answer share, inbound rate and theta of that peek's decision (empty before the
+        first peek; a tick does not keep them). For explaining decisions and for tests."""
         snap: dict[str, Any] = self._g.snapshot()
         return snap
 

@@ -31,7 +31,10 @@ class DurationModel {
   std::size_t bins() const { return counts_.size(); }
   std::size_t observations() const { return total_seen_; }
   // Changes each time the tables are rebuilt; users cache derived tables against it.
-  std::uint64_t version() const;
+  std::uint64_t version() const {
+    if (version_ == 0 || stale_ || total_seen_ >= next_build_) rebuild();
+    return version_;
+  }
 
  private:
   void rebuild() const;

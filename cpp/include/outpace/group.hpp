@@ -43,8 +43,8 @@ struct Action {
   std::int64_t agent_id;  // -1: none
 };
 
-// The inputs of a group's last predictive decision and the model's tables, so that the
-// decision can be reproduced outside (reference implementations, analysis).
+// The inputs of the predictive decision at a group's last peek() and the model's tables, so
+// that the decision can be reproduced outside (reference implementations, analysis).
 struct PacerSnapshot {
   std::vector<double> talk_elapsed, wrap_elapsed, ring_elapsed;
   std::int64_t ready = 0, held = 0, max_new_calls = 0;
@@ -135,7 +135,7 @@ class CampaignGroup {
 
   // What tick(now) would decide, without placing calls or changing anything.
   Decision peek(double now);
-  PacerSnapshot snapshot() const;  // after peek or tick: what the predictive model saw
+  PacerSnapshot snapshot() const;  // the learned tables, and what the model saw at the last peek
   GroupMetrics metrics() const;
   Decision last_decision() const;
   GroupSettings settings() const;
@@ -172,6 +172,13 @@ class CampaignGroup {
     std::size_t dialing_index = 0;  // position in dialing_ while Dialing
     RecordOrigin origin = RecordOrigin::CallingList;
     bool buffered = false;  // the record came from buffer_ (not invented by an endless list)
+  };
+
+  // What the predictive model saw at a decision. Only peek() keeps it (for snapshot()): a
+  // tick's elapsed times live in per-thread scratch arrays.
+  struct Seen {
+    PacerState state;
+    std::vector<double> talk_elapsed, wrap_elapsed, ring_elapsed;
   };
 
   // All private helpers expect mutex_ held.
@@ -228,7 +235,7 @@ class CampaignGroup {
   RecordOrigin origin_of(std::int64_t record, RecordSource source) const;
   void buffer_insert(std::int64_t record, const char* event);
   void place_calls(std::int64_t n, double now, std::vector<Action>& out, bool seize);
-  std::int64_t decide(double now, bool* seize);
+  std::int64_t decide(double now, bool* seize, Seen* seen = nullptr);
   struct Taken {
     std::int64_t record;
     RecordOrigin origin;
@@ -298,13 +305,10 @@ class CampaignGroup {
   double last_tick_ = -1.0;
   bool stopped_ = false;
   Decision last_decision_;
-  PacerState last_state_;
   GroupMetrics totals_;  // counters; states are filled in by metrics()
   double wait_sum_ = 0.0, distribution_sum_ = 0.0;
   std::int64_t ivr_requests_ = 0, ivr_live_ = 0;
-  // Scratch buffers for the decision, kept to avoid allocating every tick.
-  std::vector<double> talk_elapsed_, wrap_elapsed_, ring_elapsed_;
-  std::size_t n_talk_ = 0, n_wrap_ = 0;  // of talk_elapsed_ and wrap_elapsed_, the last decision's
+  Seen seen_;  // what the predictive model saw at the last peek(), for snapshot()
 };
 
 }  // namespace outpace

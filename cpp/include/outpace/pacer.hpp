@@ -81,7 +81,7 @@ class PredictiveModel {
   // Cache hints for a look-ahead (Dialer::tick): the table rows decide() will read for a
   // busy agent or a call in flight with this elapsed time.
   void prefetch_busy(double elapsed, bool in_wrap) const {
-    const std::vector<double>& t = in_wrap ? wrap_rows_ : talk_rows_;
+    const std::vector<float>& t = in_wrap ? wrap_rows_ : talk_rows_;
     if (t.empty()) return;
     const std::size_t last = t.size() / kHorizons - 1;
     const auto row = static_cast<std::size_t>(elapsed > 0.0 ? elapsed : 0.0);
@@ -94,9 +94,9 @@ class PredictiveModel {
   double answer_probability_new(int k) const { return new_call_[k]; }
   double horizon(int k) const { return horizon_[k]; }
   // The tables, row by row ([elapsed][horizon]), for analysis and reference implementations.
-  const std::vector<double>& talk_rows() const { return talk_rows_; }
-  const std::vector<double>& wrap_rows() const { return wrap_rows_; }
-  const std::vector<double>& ring_rows() const { return ring_rows_; }
+  const std::vector<float>& talk_rows() const { return talk_rows_; }
+  const std::vector<float>& wrap_rows() const { return wrap_rows_; }
+  const std::vector<float>& ring_rows() const { return ring_rows_; }
   double ring_step() const { return ring_step_; }
   double stay() const { return stay_; }
   double ignore_longer_than() const { return ignore_longer_than_; }
@@ -120,9 +120,9 @@ class PredictiveModel {
   std::array<std::vector<double>, kHorizons> talk_free_, wrap_free_;
   // The same tables row by row ([elapsed][horizon]) for the hot loop of decide_normal, and
   // the calls in flight's P(live answer within horizon | no outcome after e) per half-second.
-  std::vector<double> talk_rows_, wrap_rows_, ring_rows_;
+  std::vector<float> talk_rows_, wrap_rows_, ring_rows_;
   static void interleave(const std::array<std::vector<double>, kHorizons>& by_horizon,
-                         std::vector<double>& out);
+                         std::vector<float>& out);
   // Calls in flight, per half-second of ringing, the shapes that do not depend on the hit
   // ratio, so that a new hit ratio only recombines them into ring_rows_: F_L(e + r_k) -
   // F_L(e) for each horizon, then 1 - F_L(e) and 1 - F_O(e) (live answer, other outcome).
