@@ -268,8 +268,7 @@ class Run {
 
   // The next arrival of a Poisson stream after `from`, if it falls within day d.
   void chain_arrival(Ev kind, double from, std::int64_t d, double rate, bool first = false) {
-    std::exponential_distribution<double> gap(rate);
-    const double t = from + gap(rng_);
+    const double t = from + rng_.exponential() / rate;
     if (t >= static_cast<double>(d) * kDay + sc_.day_length) return;
     if (first) {
       schedule(t, kind, d);
@@ -554,10 +553,10 @@ class Run {
   Outcome draw_outcome(double& delay) {
     const double live = sc_.live_drift.empty() ? sc_.p_live : sc_.live_probability(std::fmod(now_, kDay) / sc_.day_length);
     const double rest = sc_.p_machine + sc_.p_busy + sc_.p_no_answer + sc_.p_invalid;
-    double u = uniform_(rng_);
+    double u = rng_.uniform();
     if (u < live) {
       delay = live_(rng_);
-      if (sc_.amd_false_positive > 0.0 && uniform_(rng_) < sc_.amd_false_positive) return Outcome::Machine;
+      if (sc_.amd_false_positive > 0.0 && rng_.uniform() < sc_.amd_false_positive) return Outcome::Machine;
       return Outcome::Live;
     }
     // The other outcomes share what is left in their configured proportions.
@@ -616,9 +615,8 @@ class Run {
 
   const Scenario& sc_;
   const Policy& pol_;
-  std::mt19937_64 rng_;
+  Xoshiro256ss rng_;
   Sampler live_, machine_, busy_, no_answer_, invalid_, talk_, wrap_, inbound_talk_;
-  std::uniform_real_distribution<double> uniform_{0.0, 1.0};
   CampaignGroup group_;
   std::vector<AgentSim> agents_;
   std::vector<bool> available_;
