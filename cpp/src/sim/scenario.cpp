@@ -41,7 +41,9 @@ void Distribution::validate(const std::string& field) const {
 Sampler::Sampler(const Distribution& d) : d_(d) {
   if (d.kind == Distribution::Kind::Lognormal) {
     const double s2 = std::log1p((d.sd * d.sd) / (d.mean * d.mean));
-    lognormal_ = std::lognormal_distribution<double>(std::log(d.mean) - 0.5 * s2, std::sqrt(s2));
+    mu_ = std::log(d.mean) - 0.5 * s2;
+    sigma_ = std::sqrt(s2);
+    lognormal_ = std::lognormal_distribution<double>(mu_, sigma_);
   } else if (d.kind == Distribution::Kind::Gamma) {
     const double shape = (d.mean * d.mean) / (d.sd * d.sd);
     gamma_ = std::gamma_distribution<double>(shape, d.mean / shape);
@@ -55,6 +57,20 @@ double Sampler::operator()(std::mt19937_64& rng) {
     case Distribution::Kind::Fixed: return d_.mean;
     case Distribution::Kind::Exponential: return exponential_(rng);
     case Distribution::Kind::Lognormal: return lognormal_(rng);
+    case Distribution::Kind::Gamma: return gamma_(rng);
+    case Distribution::Kind::Empirical: {
+      std::uniform_int_distribution<std::size_t> pick(0, d_.sample.size() - 1);
+      return d_.sample[pick(rng)];
+    }
+  }
+  return d_.mean;
+}
+
+double Sampler::operator()(Xoshiro256ss& rng) {
+  switch (d_.kind) {
+    case Distribution::Kind::Fixed: return d_.mean;
+    case Distribution::Kind::Exponential: return d_.mean * rng.exponential();
+    case Distribution::Kind::Lognormal: return std::exp(mu_ + sigma_ * rng.normal());
     case Distribution::Kind::Gamma: return gamma_(rng);
     case Distribution::Kind::Empirical: {
       std::uniform_int_distribution<std::size_t> pick(0, d_.sample.size() - 1);

@@ -35,27 +35,68 @@ constexpr double kPreviewTime = 5.0;  // s an agent looks at a previewed record 
 
 enum class Ev : std::uint8_t { Tick, Outcome, TalkEnd, WrapEnd, Available, Away, Inbound, InboundEnd, Arrival, PreviewDial };
 
-// 32 bytes, so two share a cache line in the queue.
-struct Event {
-  double t;
-  std::uint64_t seq;
-  std::int64_t id;   // call, agent or day
-  std::int32_t aux;  // outcome, agent, or a tick's index within its day
-  Ev kind;
-};
 // Earliest first, then in the order scheduled. Ticks are not queued (see next_event): at
 // the same instant the pacing decision comes before other events (an outcome at exactly t
 // is seen by the decision at t + tick, as in the reference model). As one 128-bit number
 // the comparison needs no branch: times are never negative, and the bits of a
-// non-negative double order as its value does (+ 0.0 turns -0.0 into 0.0).
-using Key = unsigned __int128;
-Key key(const Event& e) {
-  const double t = e.t + 0.0;
+// non-negative double order as its value does (+ 0.0 turns -0.0 into 0.0). The bits are
+// stored, so a comparison is two loads.
+std::uint64_t time_bits(double t) {
+  t += 0.0;
   std::uint64_t bits = 0;
   std::memcpy(&bits, &t, sizeof bits);
-  return static_cast<Key>(bits) << 64 | e.seq;
+  return bits;
 }
+
+// 32 bytes, so two share a cache line in the queue.
+struct Event {
+  std::uint64_t t_bits;  // time_bits(t)
+  std::uint64_t seq;
+  std::int64_t id;   // call, agent or day
+  std::int32_t aux;  // outcome, agent, or a tick's index within its day
+  Ev kind;
+  Event() = default;
+  Event(double t, std::uint64_t s, std::int64_t i, std::int32_t a, Ev k)
+      : t_bits(time_bits(t)), seq(s), id(i), aux(a), kind(k) {}
+  double t() const {
+    double v = 0.0;
+    std::memcpy(&v, &t_bits, sizeof v);
+    return v;
+  }
+};
+using Key = unsigned __int128;
+Key key(const Event& e) { return static_cast<Key>(e.t_bits) << 64 | e.seq; }
 bool before(const Event& a, const Event& b) { return key(a) < key(b); }
+
+// static_cast<size_t>(t / width) for a time t that only grows, without a division each
+// time: the index holds until the first time at which that division gives the next one,
+// found once per index with the same division, so the index is always what it would give.
+class Slab {
+ public:
+  explicit Slab(double width) : width_(width) {}
+  std::size_t at(double t) {
+    if (t >= until_) advance(t);
+    return index_;
+  }
+
+ private:
+  std::size_t of(double t) const { return static_cast<std::size_t>(t / width_); }
+  void advance(double t) {
+    index_ = of(t);
+    const std::size_t next = index_ + 1;
+    double c = static_cast<double>(next) * width_;
+    if (of(c) >= next) {
+      for (double p = std::nextafter(c, 0.0); of(p) >= next; p = std::nextafter(p, 0.0)) c = p;
+    } else {
+      while (of(c) < next) c = std::nextafter(c, HUGE_VAL);
+    }
+    until_ = c;
+  }
+
+  double width_;
+  std::size_t index_ = 0;
+  double until_ = -HUGE_VAL;
+};
 
 // A 4-ary min-heap on `before`: half the levels of a binary heap, and the four children
 // of a node sit side by side. The order is total (seq is unique), so which heap holds the
@@ -129,7 +170,7 @@ class Run {
     std::sort(calendar_.begin(), calendar_.end(), before);
     Event e;
     while (next_event(e)) {
-      now_ = e.t;
+      now_ = e.t();
       handle(e);
       if (progress && e.kind == Ev::Tick && e.aux == 1) {
         progress(std::min(1.0, (now_ / kDay + 1.0) / static_cast<double>(sc_.days)));
@@ -159,10 +200,10 @@ class Run {
   // as one queue holding both would; a tick goes first among events at its instant. Only
   // what is pending sits in the queue, which keeps it small.
   bool next_event(Event& e) {
-    const Event* cal = next_cal_ < calendar_.size() ? &calendar_[next_cal_] : nullptr;
-    const Event* queued = queue_.empty() ? nullptr : &queue_.top();
-    const Event* first = !cal ? queued : !queued || before(*cal, *queued) ? cal : queued;
-    if (tick_day_ < sc_.days && (!first || tick_time() <= first->t)) {
+    const Event* first = queue_.empty() ? nullptr : &queue_.top();
+    const bool from_calendar = next_cal_ < calendar_.size() && (!first || before(calendar_[next_cal_], *first));
+    if (from_calendar) first = &calendar_[next_cal_];
+    if (tick_day_ < sc_.days && (!first || tick_time() <= first->t())) {
       e = Event{tick_time(), 0, tick_day_, tick_, Ev::Tick};
       if (tick_ < ticks_per_day_) {
         ++tick_;
@@ -174,7 +215,7 @@ class Run {
     }
     if (!first) return false;
     e = *first;
-    if (first == cal) {
+    if (from_calendar) {
       ++next_cal_;
     } else {
       queue_.pop();
@@ -186,10 +227,10 @@ class Run {
 
   void schedule(double t, Ev kind, std::int64_t id) { calendar_.push_back(Event{t, seq_++, id, 0, kind}); }
 
-  DayResult& day() { return result_.days[std::min(result_.days.size() - 1, static_cast<std::size_t>(now_ / kDay))]; }
-  SeriesPoint& point() { return point_at(now_); }
-  SeriesPoint& point_at(double t) {
-    const auto i = static_cast<std::size_t>(t / sc_.series_interval);
+  DayResult& day() { return result_.days[std::min(result_.days.size() - 1, day_of_.at(now_))]; }
+  SeriesPoint& point() { return point_number(interval_of_.at(now_)); }
+  SeriesPoint& point_at(double t) { return point_number(static_cast<std::size_t>(t / sc_.series_interval)); }
+  SeriesPoint& point_number(std::size_t i) {
     while (result_.series.size() <= i) {
       SeriesPoint p;
       p.time = static_cast<double>(result_.series.size() + 1) * sc_.series_interval;
@@ -227,8 +268,7 @@ class Run {
 
   // The next arrival of a Poisson stream after `from`, if it falls within day d.
   void chain_arrival(Ev kind, double from, std::int64_t d, double rate, bool first = false) {
-    std::exponential_distribution<double> gap(rate);
-    const double t = from + gap(rng_);
+    const double t = from + rng_.exponential() / rate;
     if (t >= static_cast<double>(d) * kDay + sc_.day_length) return;
     if (first) {
       schedule(t, kind, d);
@@ -416,7 +456,9 @@ class Run {
       case Outcome::NoAnswer: group_.call_failed(call, now_, CallResult::NoAnswer, actions_); break;
       case Outcome::Invalid: group_.call_failed(call, now_, CallResult::InvalidNumber, actions_); break;
     }
-    if (o != Outcome::Live) {
+    if (seized_.empty()) {
+      // Nothing seized (most modes): no lookup.
+    } else if (o != Outcome::Live) {
       // A seized agent whose call failed is free again (the group released it).
       if (const auto it = seized_.find(call); it != seized_.end()) {
         if (agents_[static_cast<std::size_t>(it->second)] == AgentSim::Reserved) {
@@ -459,9 +501,16 @@ class Run {
   void add_work(double duration) {
     double t = now_;
     const double end = now_ + duration;
+    if (!(t < end)) return;
+    // The first piece from now: floor(now / interval) is the cached index.
+    const std::size_t i = interval_of_.at(now_);
+    double edge = (static_cast<double>(i) + 1.0) * sc_.series_interval;
+    double piece = std::min(end, edge) - t;
+    point_number(i).work += piece;
+    t += piece;
     while (t < end) {
-      const double edge = (std::floor(t / sc_.series_interval) + 1.0) * sc_.series_interval;
-      const double piece = std::min(end, edge) - t;
+      edge = (std::floor(t / sc_.series_interval) + 1.0) * sc_.series_interval;
+      piece = std::min(end, edge) - t;
       point_at(t).work += piece;
       t += piece;
     }
@@ -469,8 +518,8 @@ class Run {
 
   // The part of work starting now that falls within the working day (busy factor is
   // work during the day over staffed time).
-  double within_day(double duration) const {
-    const double end_of_day = std::floor(now_ / kDay) * kDay + sc_.day_length;
+  double within_day(double duration) {
+    const double end_of_day = static_cast<double>(day_of_.at(now_)) * kDay + sc_.day_length;  // floor(now / kDay)
     return std::clamp(end_of_day - now_, 0.0, duration);
   }
 
@@ -502,13 +551,12 @@ class Run {
   }
 
   Outcome draw_outcome(double& delay) {
-    const double f = std::fmod(now_, kDay) / sc_.day_length;
-    const double live = sc_.live_probability(f);
+    const double live = sc_.live_drift.empty() ? sc_.p_live : sc_.live_probability(std::fmod(now_, kDay) / sc_.day_length);
     const double rest = sc_.p_machine + sc_.p_busy + sc_.p_no_answer + sc_.p_invalid;
-    double u = uniform_(rng_);
+    double u = rng_.uniform();
     if (u < live) {
       delay = live_(rng_);
-      if (sc_.amd_false_positive > 0.0 && uniform_(rng_) < sc_.amd_false_positive) return Outcome::Machine;
+      if (sc_.amd_false_positive > 0.0 && rng_.uniform() < sc_.amd_false_positive) return Outcome::Machine;
       return Outcome::Live;
     }
     // The other outcomes share what is left in their configured proportions.
@@ -567,9 +615,8 @@ class Run {
 
   const Scenario& sc_;
   const Policy& pol_;
-  std::mt19937_64 rng_;
+  Xoshiro256ss rng_;
   Sampler live_, machine_, busy_, no_answer_, invalid_, talk_, wrap_, inbound_talk_;
-  std::uniform_real_distribution<double> uniform_{0.0, 1.0};
   CampaignGroup group_;
   std::vector<AgentSim> agents_;
   std::vector<bool> available_;
@@ -592,6 +639,7 @@ class Run {
   std::vector<Action> actions_;
   std::uint64_t seq_ = 0;
   double now_ = 0.0;
+  Slab day_of_{kDay}, interval_of_{sc_.series_interval};  // now's day and series interval
   std::int64_t inbound_waiting_ = 0;
   std::deque<std::array<double, 3>> samples_;
   int since_adapt_ = 0;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "outpace/settings.hpp"
+#include "outpace/sim/random.hpp"
 
 namespace outpace::sim {
 
@@ -28,13 +29,17 @@ struct Distribution {
 };
 
 // A draw from a distribution; construct once per distribution (it caches parameters).
+// With std::mt19937_64 the standard library's distributions draw (the Blend simulator);
+// with Xoshiro256ss its own normal and exponential do (the campaign simulator).
 class Sampler {
  public:
   explicit Sampler(const Distribution& d);
   double operator()(std::mt19937_64& rng);
+  double operator()(Xoshiro256ss& rng);
 
  private:
   Distribution d_;
+  double mu_ = 0.0, sigma_ = 0.0;  // lognormal: of the log
   std::lognormal_distribution<double> lognormal_;
   std::gamma_distribution<double> gamma_;
   std::exponential_distribution<double> exponential_;
