@@ -9,7 +9,7 @@
 
 namespace outpace {
 
-class DurationModel {
+class alignas(64) DurationModel {  // its hot members share one cache line
  public:
   // step: grid step in seconds; max_value: the last bin holds everything beyond;
   // window: how many recent observations are kept; prior_mean, prior_cv: the shape of
@@ -40,22 +40,23 @@ class DurationModel {
   void rebuild() const;
   std::size_t bin_of(double seconds) const;
 
+  // First, in one cache line: what version() reads (a Dialer tick checks four models per
+  // group, prefetching only each model's first line) and what observe() updates.
+  mutable std::uint64_t version_ = 0;
+  mutable std::size_t next_build_ = 0;
+  std::size_t total_seen_ = 0;
+  mutable bool stale_ = true;
+  std::size_t ring_next_ = 0;
+  std::size_t in_window_ = 0;
+  double sum_in_window_ = 0.0;      // for the mean
   double step_;
   double inv_step_;                 // 1 / step_ if that is exact (a power-of-two step), else 0
   std::vector<double> counts_;      // real observations in the window, per bin
   std::vector<double> prior_mass_;  // prior shape, sums to 1
   std::vector<std::uint32_t> ring_; // bins of the observations in the window
-  std::size_t ring_next_ = 0;
-  std::size_t in_window_ = 0;
-  std::size_t total_seen_ = 0;
   double prior_weight_;
-  double sum_in_window_ = 0.0;      // for the mean
   double prior_mean_;
-  // Lazily rebuilt tables.
-  mutable std::vector<double> cdf_, mass_;
-  mutable std::size_t next_build_ = 0;
-  mutable bool stale_ = true;
-  mutable std::uint64_t version_ = 0;
+  mutable std::vector<double> cdf_, mass_;  // lazily rebuilt tables
 };
 
 }  // namespace outpace
