@@ -69,11 +69,11 @@ bool CampaignGroup::move_agent(std::size_t slot, AgentState from, std::int64_t f
 }
 
 namespace {
-// Min-heap order on (idle_since, slot): the longest idle agent, the lowest slot on a tie.
-struct LaterIdle {
+// Order on (idle_since, slot): the longest idle agent first, the lowest slot on a tie.
+struct EarlierIdle {
   template <class E>
   bool operator()(const E& a, const E& b) const {
-    return a.idle_since != b.idle_since ? a.idle_since > b.idle_since : a.slot > b.slot;
+    return a.idle_since != b.idle_since ? a.idle_since < b.idle_since : a.slot < b.slot;
   }
 };
 }  // namespace
@@ -96,15 +96,26 @@ void CampaignGroup::moved(std::size_t slot, AgentState from, AgentState to, doub
   busy_kind_[slot] = to == AgentState::Talking ? 1 : (to == AgentState::WrapUp && !a.leave_after_call ? 2 : 0);
   if (to == AgentState::Ready) {
     // Stale entries are dropped lazily; rebuild when they outnumber the agents.
-    if (ready_queue_.size() > 2 * agents_.size() + 64) {
+    if (ready_queue_.size() - ready_head_ > 2 * agents_.size() + 64) {
       ready_queue_.clear();
+      ready_head_ = 0;
       for (std::size_t s = 0; s < agents_.size(); ++s) {
         if (s != slot && pool_.get(s).state == AgentState::Ready) ready_queue_.push_back({agents_[s].idle_since, s});
       }
-      std::make_heap(ready_queue_.begin(), ready_queue_.end(), LaterIdle{});
+      std::sort(ready_queue_.begin(), ready_queue_.end(), EarlierIdle{});
     }
-    ready_queue_.push_back({a.idle_since, slot});
-    std::push_heap(ready_queue_.begin(), ready_queue_.end(), LaterIdle{});
+    if (ready_head_ >= 64 && 2 * ready_head_ >= ready_queue_.size()) {  // drop the popped prefix
+      ready_queue_.erase(ready_queue_.begin(), ready_queue_.begin() + static_cast<std::ptrdiff_t>(ready_head_));
+      ready_head_ = 0;
+    }
+    const ReadyEntry e{a.idle_since, slot};
+    // Agents mostly become ready in time order: an append keeps the queue sorted.
+    if (ready_queue_.size() == ready_head_ || !EarlierIdle{}(e, ready_queue_.back())) {
+      ready_queue_.push_back(e);
+    } else {
+      const auto first = ready_queue_.begin() + static_cast<std::ptrdiff_t>(ready_head_);
+      ready_queue_.insert(std::upper_bound(first, ready_queue_.end(), e, EarlierIdle{}), e);
+    }
   }
 }
 
@@ -201,14 +212,15 @@ void CampaignGroup::buffer_insert(std::int64_t record, const char* event) {
 }
 
 std::optional<std::size_t> CampaignGroup::longest_idle() {
-  while (!ready_queue_.empty()) {
-    const ReadyEntry& top = ready_queue_.front();
+  while (ready_head_ < ready_queue_.size()) {
+    const ReadyEntry& top = ready_queue_[ready_head_];
     if (pool_.get(top.slot).state == AgentState::Ready && agents_[top.slot].idle_since == top.idle_since) {
       return top.slot;
     }
-    std::pop_heap(ready_queue_.begin(), ready_queue_.end(), LaterIdle{});
-    ready_queue_.pop_back();
+    ++ready_head_;
   }
+  ready_queue_.clear();  // all entries stale: reuse the storage from its start
+  ready_head_ = 0;
   return std::nullopt;
 }
 

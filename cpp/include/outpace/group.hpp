@@ -268,13 +268,15 @@ class CampaignGroup {
   std::vector<std::uint8_t> busy_kind_;
   std::array<std::int64_t, 6> state_count_{};  // agents per AgentState
   std::int64_t previewing_ = 0;                // agents holding a preview record (Reserved)
-  // Ready agents, longest idle first: a min-heap on (idle_since, slot) whose stale entries
-  // (the agent left Ready or was ready again later) are dropped when they reach the top.
+  // Ready agents, longest idle first: sorted on (idle_since, slot) from ready_head_ (the
+  // entries before it were popped); stale entries (the agent left Ready or was ready again
+  // later) are dropped when they reach the head.
   struct ReadyEntry {
     double idle_since;
     std::size_t slot;
   };
   std::vector<ReadyEntry> ready_queue_;
+  std::size_t ready_head_ = 0;
   std::unordered_map<std::int64_t, std::size_t> slot_by_id_;
   CallTable<Call> calls_;  // the calls in flight, by the ids the group gives them
   // Calls in an IVR phase (Ivr or IvrWaiting), kept where a call enters or leaves one
