@@ -237,7 +237,7 @@ void CampaignGroup::bridge(std::int64_t call_id, Call& c, std::size_t slot, doub
   const bool ivr = is_ivr_phase(c.phase);
   if (ivr) --in_ivr_;
   c.phase = CallPhase::Talking;
-  out.push_back({ActionKind::Bridge, call_id, c.record, a.id});
+  emit(out, ActionKind::Bridge, call_id, c.record, a.id);
   if (!ivr) steer_on_answer(now, false);
   steer_on_connect(now - a.idle_since, now - c.answered_at);
 }
@@ -266,7 +266,7 @@ void CampaignGroup::serve_held(double now, std::vector<Action>& out) {
 void CampaignGroup::abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop) {
   compliance_.abandoned(now);
   ++totals_.abandoned;
-  if (drop) out.push_back({ActionKind::Drop, id, c.record, -1});
+  if (drop) emit(out, ActionKind::Drop, id, c.record, -1);
   steer_on_answer(now, true);
   finish_call(id, drop ? CallResult::Dropped : CallResult::Abandoned, now);
 }
@@ -544,7 +544,7 @@ void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std:
     }
     c.phase = CallPhase::Held;
     held_.push_back(call);
-    out.push_back({ActionKind::Hold, call, c.record, -1});
+    emit(out, ActionKind::Hold, call, c.record, -1);
     if (settings_.tau == 0.0) drop_expired(now, out);
   });
 }
@@ -642,7 +642,7 @@ void CampaignGroup::agent_requested(std::int64_t call, double now, std::vector<A
     c.phase = CallPhase::IvrWaiting;
     ivr_waiting_.push_back(call);
     serve_held(now, out);
-    if (c.phase == CallPhase::IvrWaiting) out.push_back({ActionKind::Hold, call, c.record, -1});
+    if (c.phase == CallPhase::IvrWaiting) emit(out, ActionKind::Hold, call, c.record, -1);
   });
 }
 
@@ -696,7 +696,7 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
     ++totals_.dials;
     ++stats_.dials;
     a.reserved_at = now;
-    out.push_back({ActionKind::Dial, a.preview_call, a.preview_record, a.id});
+    emit(out, ActionKind::Dial, a.preview_call, a.preview_record, a.id);
     a.preview_record = -1;
     --previewing_;
     a.preview_call = -1;

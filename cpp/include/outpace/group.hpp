@@ -198,6 +198,16 @@ class CampaignGroup {
     }
   }
   void check_time(double now, const char* event) const;
+  // Appends an action field by field: a braced temporary is built on the stack and
+  // reloaded whole, which stalls store forwarding.
+  static void emit(std::vector<Action>& out, ActionKind kind, std::int64_t call, std::int64_t record,
+                   std::int64_t agent) {
+    Action& a = out.emplace_back();
+    a.kind = kind;
+    a.call_id = call;
+    a.record_id = record;
+    a.agent_id = agent;
+  }
   // Every change of an agent's pool state goes through these two: they account the time
   // spent in the old state and keep the state counts, busy_kind_ and the ready queue in
   // step with the pool.
