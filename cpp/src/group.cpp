@@ -40,7 +40,7 @@ double CampaignGroup::initial_log_theta(const GroupSettings& s) {
 
 // ---- helpers (mutex_ held) ------------------------------------------------------------
 
-void CampaignGroup::check_time(double now, const char* event) const {
+void CampaignGroup::refuse_time(double now, const char* event) const {
   if (!std::isfinite(now) || now < 0.0) {
     char buf[200];
     std::snprintf(buf, sizeof buf, "%s: now must be a finite time >= 0 in seconds (got %g)", event, now);
@@ -53,6 +53,7 @@ void CampaignGroup::check_time(double now, const char* event) const {
                   event, now, last_now_);
     throw std::invalid_argument(buf);
   }
+  throw std::logic_error("internal: refuse_time on a valid time");  // never: check_time tested it
 }
 
 AgentSnapshot CampaignGroup::set_agent(std::size_t slot, AgentState to, std::int64_t call, double now) {
@@ -125,10 +126,8 @@ std::size_t CampaignGroup::slot_of(std::int64_t agent, const char* event) const 
   return it->second;
 }
 
-CampaignGroup::Call& CampaignGroup::call_of(std::int64_t call, const char* event) {
-  Call* c = calls_.find(call);
-  if (c == nullptr) throw std::invalid_argument(describe(event, "unknown (or finished) call id", call));
-  return *c;
+void CampaignGroup::refuse_call(std::int64_t call, const char* event) const {
+  throw std::invalid_argument(describe(event, "unknown (or finished) call id", call));
 }
 
 CampaignGroup::Call& CampaignGroup::live_call(std::int64_t call) {

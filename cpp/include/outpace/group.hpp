@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -197,7 +198,11 @@ class CampaignGroup {
       return result;
     }
   }
-  void check_time(double now, const char* event) const;
+  // Inline: every event runs it; the refusal (message formatting) is out of line.
+  void check_time(double now, const char* event) const {
+    if (!(std::isfinite(now) && now >= 0.0 && !(now < last_now_ - 1e-9))) refuse_time(now, event);
+  }
+  [[noreturn]] void refuse_time(double now, const char* event) const;
   // Appends an action field by field: a braced temporary is built on the stack and
   // reloaded whole, which stalls store forwarding.
   static void emit(std::vector<Action>& out, ActionKind kind, std::int64_t call, std::int64_t record,
@@ -227,7 +232,11 @@ class CampaignGroup {
   void moved(std::size_t slot, AgentState from, AgentState to, double now);
   std::int64_t count(AgentState s) const { return state_count_[static_cast<std::size_t>(s)]; }
   std::size_t slot_of(std::int64_t agent, const char* event) const;
-  Call& call_of(std::int64_t call, const char* event);  // a host's id: unknown ones are refused
+  Call& call_of(std::int64_t call, const char* event) {  // a host's id: unknown ones are refused
+    if (Call* c = calls_.find(call)) return *c;
+    refuse_call(call, event);
+  }
+  [[noreturn]] void refuse_call(std::int64_t call, const char* event) const;
   Call& live_call(std::int64_t call);                    // an id the group queued: always there
   void serve_held(double now, std::vector<Action>& out);
   void abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop);
