@@ -40,7 +40,7 @@ double CampaignGroup::initial_log_theta(const GroupSettings& s) {
 
 // ---- helpers (mutex_ held) ------------------------------------------------------------
 
-void CampaignGroup::check_time(double now, const char* event) const {
+void CampaignGroup::refuse_time(double now, const char* event) const {
   if (!std::isfinite(now) || now < 0.0) {
     char buf[200];
     std::snprintf(buf, sizeof buf, "%s: now must be a finite time >= 0 in seconds (got %g)", event, now);
@@ -53,6 +53,7 @@ void CampaignGroup::check_time(double now, const char* event) const {
                   event, now, last_now_);
     throw std::invalid_argument(buf);
   }
+  throw std::logic_error("internal: refuse_time on a valid time");  // never: check_time tested it
 }
 
 AgentSnapshot CampaignGroup::set_agent(std::size_t slot, AgentState to, std::int64_t call, double now) {
@@ -69,11 +70,11 @@ bool CampaignGroup::move_agent(std::size_t slot, AgentState from, std::int64_t f
 }
 
 namespace {
-// Min-heap order on (idle_since, slot): the longest idle agent, the lowest slot on a tie.
-struct LaterIdle {
+// Order on (idle_since, slot): the longest idle agent first, the lowest slot on a tie.
+struct EarlierIdle {
   template <class E>
   bool operator()(const E& a, const E& b) const {
-    return a.idle_since != b.idle_since ? a.idle_since > b.idle_since : a.slot > b.slot;
+    return a.idle_since != b.idle_since ? a.idle_since < b.idle_since : a.slot < b.slot;
   }
 };
 }  // namespace
@@ -96,15 +97,26 @@ void CampaignGroup::moved(std::size_t slot, AgentState from, AgentState to, doub
   busy_kind_[slot] = to == AgentState::Talking ? 1 : (to == AgentState::WrapUp && !a.leave_after_call ? 2 : 0);
   if (to == AgentState::Ready) {
     // Stale entries are dropped lazily; rebuild when they outnumber the agents.
-    if (ready_queue_.size() > 2 * agents_.size() + 64) {
+    if (ready_queue_.size() - ready_head_ > 2 * agents_.size() + 64) {
       ready_queue_.clear();
+      ready_head_ = 0;
       for (std::size_t s = 0; s < agents_.size(); ++s) {
         if (s != slot && pool_.get(s).state == AgentState::Ready) ready_queue_.push_back({agents_[s].idle_since, s});
       }
-      std::make_heap(ready_queue_.begin(), ready_queue_.end(), LaterIdle{});
+      std::sort(ready_queue_.begin(), ready_queue_.end(), EarlierIdle{});
     }
-    ready_queue_.push_back({a.idle_since, slot});
-    std::push_heap(ready_queue_.begin(), ready_queue_.end(), LaterIdle{});
+    if (ready_head_ >= 64 && 2 * ready_head_ >= ready_queue_.size()) {  // drop the popped prefix
+      ready_queue_.erase(ready_queue_.begin(), ready_queue_.begin() + static_cast<std::ptrdiff_t>(ready_head_));
+      ready_head_ = 0;
+    }
+    const ReadyEntry e{a.idle_since, slot};
+    // Agents mostly become ready in time order: an append keeps the queue sorted.
+    if (ready_queue_.size() == ready_head_ || !EarlierIdle{}(e, ready_queue_.back())) {
+      ready_queue_.push_back(e);
+    } else {
+      const auto first = ready_queue_.begin() + static_cast<std::ptrdiff_t>(ready_head_);
+      ready_queue_.insert(std::upper_bound(first, ready_queue_.end(), e, EarlierIdle{}), e);
+    }
   }
 }
 
@@ -114,10 +126,8 @@ std::size_t CampaignGroup::slot_of(std::int64_t agent, const char* event) const 
   return it->second;
 }
 
-CampaignGroup::Call& CampaignGroup::call_of(std::int64_t call, const char* event) {
-  Call* c = calls_.find(call);
-  if (c == nullptr) throw std::invalid_argument(describe(event, "unknown (or finished) call id", call));
-  return *c;
+void CampaignGroup::refuse_call(std::int64_t call, const char* event) const {
+  throw std::invalid_argument(describe(event, "unknown (or finished) call id", call));
 }
 
 CampaignGroup::Call& CampaignGroup::live_call(std::int64_t call) {
@@ -201,14 +211,15 @@ void CampaignGroup::buffer_insert(std::int64_t record, const char* event) {
 }
 
 std::optional<std::size_t> CampaignGroup::longest_idle() {
-  while (!ready_queue_.empty()) {
-    const ReadyEntry& top = ready_queue_.front();
+  while (ready_head_ < ready_queue_.size()) {
+    const ReadyEntry& top = ready_queue_[ready_head_];
     if (pool_.get(top.slot).state == AgentState::Ready && agents_[top.slot].idle_since == top.idle_since) {
       return top.slot;
     }
-    std::pop_heap(ready_queue_.begin(), ready_queue_.end(), LaterIdle{});
-    ready_queue_.pop_back();
+    ++ready_head_;
   }
+  ready_queue_.clear();  // all entries stale: reuse the storage from its start
+  ready_head_ = 0;
   return std::nullopt;
 }
 
@@ -225,7 +236,7 @@ void CampaignGroup::bridge(std::int64_t call_id, Call& c, std::size_t slot, doub
   const bool ivr = is_ivr_phase(c.phase);
   if (ivr) --in_ivr_;
   c.phase = CallPhase::Talking;
-  out.push_back({ActionKind::Bridge, call_id, c.record, a.id});
+  emit(out, ActionKind::Bridge, call_id, c.record, a.id);
   if (!ivr) steer_on_answer(now, false);
   steer_on_connect(now - a.idle_since, now - c.answered_at);
 }
@@ -254,7 +265,7 @@ void CampaignGroup::serve_held(double now, std::vector<Action>& out) {
 void CampaignGroup::abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop) {
   compliance_.abandoned(now);
   ++totals_.abandoned;
-  if (drop) out.push_back({ActionKind::Drop, id, c.record, -1});
+  if (drop) emit(out, ActionKind::Drop, id, c.record, -1);
   steer_on_answer(now, true);
   finish_call(id, drop ? CallResult::Dropped : CallResult::Abandoned, now);
 }
@@ -532,7 +543,7 @@ void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std:
     }
     c.phase = CallPhase::Held;
     held_.push_back(call);
-    out.push_back({ActionKind::Hold, call, c.record, -1});
+    emit(out, ActionKind::Hold, call, c.record, -1);
     if (settings_.tau == 0.0) drop_expired(now, out);
   });
 }
@@ -630,7 +641,7 @@ void CampaignGroup::agent_requested(std::int64_t call, double now, std::vector<A
     c.phase = CallPhase::IvrWaiting;
     ivr_waiting_.push_back(call);
     serve_held(now, out);
-    if (c.phase == CallPhase::IvrWaiting) out.push_back({ActionKind::Hold, call, c.record, -1});
+    if (c.phase == CallPhase::IvrWaiting) emit(out, ActionKind::Hold, call, c.record, -1);
   });
 }
 
@@ -684,7 +695,7 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
     ++totals_.dials;
     ++stats_.dials;
     a.reserved_at = now;
-    out.push_back({ActionKind::Dial, a.preview_call, a.preview_record, a.id});
+    emit(out, ActionKind::Dial, a.preview_call, a.preview_record, a.id);
     a.preview_record = -1;
     --previewing_;
     a.preview_call = -1;

@@ -203,15 +203,12 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
     auto rec = next_record(now);
     if (!rec) return;
     const std::int64_t id = next_call_++;
-    Call c{rec->record, now};
-    c.origin = rec->origin;
-    c.buffered = rec->buffered;
-    std::int64_t agent_id = -1;
+    std::int64_t agent_id = -1, agent_slot = -1;
     if (seize) {
       if (const auto slot = longest_idle(); slot && reserve_agent(*slot, id, now)) {
         Agent& a = agents_[*slot];
         a.reserved_at = now;
-        c.agent_slot = static_cast<std::int64_t>(*slot);
+        agent_slot = static_cast<std::int64_t>(*slot);
         agent_id = a.id;
       } else if (settings_.mode == DialingMode::PredictiveSeizing) {
         // Promise the call to the busy agent most likely to be free when it is answered.
@@ -239,13 +236,19 @@ void CampaignGroup::place_calls(std::int64_t n, double now, std::vector<Action>&
         return;
       }
     }
-    c.dialing_index = dialing_.size();
+    if (Call* c = calls_.emplace(id)) {
+      c->record = rec->record;
+      c->dialed_at = now;
+      c->agent_slot = agent_slot;
+      c->dialing_index = dialing_.size();
+      c->origin = rec->origin;
+      c->buffered = rec->buffered;
+    }
     dialing_.push_back(id);
     dialed_at_.push_back(now);
-    calls_.insert(id, c);
     ++totals_.dials;
     ++stats_.dials;
-    out.push_back({ActionKind::Dial, id, rec->record, agent_id});
+    emit(out, ActionKind::Dial, id, rec->record, agent_id);
     mark_dialed(*rec);
   }
 }

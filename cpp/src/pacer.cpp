@@ -7,6 +7,14 @@ namespace outpace {
 
 std::int64_t progressive_calls(double m, std::int64_t ready, std::int64_t queued,
                                std::int64_t dialing) {
+  // One line per agent (the default) in integers: with m = 1 and counts far below 2^52 the
+  // doubles below are exact and the 1e-9 never reaches the next integer, so this is the
+  // same number without the divide, ceil and floor.
+  constexpr std::int64_t kExact = std::int64_t{1} << 40;
+  if (m == 1.0 && ready > -kExact && ready < kExact && queued > -kExact && queued < kExact &&
+      dialing > -kExact && dialing < kExact) {
+    return std::max<std::int64_t>(0, ready - queued - dialing);
+  }
   const double dialing_agents = std::ceil(static_cast<double>(dialing) / m);
   const double calls = std::floor(m * (static_cast<double>(ready - queued) - dialing_agents) + 1e-9);
   return calls > 0.0 ? static_cast<std::int64_t>(calls) : 0;

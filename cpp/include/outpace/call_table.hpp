@@ -42,27 +42,34 @@ class CallTable {
   // Adds the call unless the id is there already; false (and nothing changed) if it was.
   // id must not be kEmpty (the group's ids start at 1).
   bool insert(std::int64_t id, const V& value) {
+    V* v = emplace(id);
+    if (v == nullptr) return false;
+    *v = value;
+    return true;
+  }
+
+  // Adds id with a default value for the caller to fill in place (nullptr if id is there
+  // already): filling fields in the table skips copying a value just built on the stack,
+  // whose wide reloads of narrow stores stall store forwarding.
+  V* emplace(std::int64_t id) {
     // An id newer than any before is nowhere yet: the usual case needs no overflow lookup.
     if (id > newest_) {
       newest_ = id;
     } else if (find(id) != nullptr) {
-      return false;
+      return nullptr;
     }
     if (slots_.empty()) slots_.assign(kInitialCapacity, Slot{});
     Slot& s = slots_[index(id)];
     if (s.id != kEmpty) {
       // A live call at least the capacity away: the older of the two goes to the overflow.
-      if (id < s.id) {
-        overflow_.emplace(id, value);
-        return true;
-      }
+      if (id < s.id) return &overflow_.emplace(id, V{}).first->second;
       overflow_.emplace(s.id, std::move(s.value));
       --in_slots_;
     }
     s.id = id;
-    s.value = value;
+    s.value = V{};
     ++in_slots_;
-    return true;
+    return &s.value;
   }
 
   // Removes the call; false if there was none with this id.

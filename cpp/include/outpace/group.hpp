@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -197,7 +198,21 @@ class CampaignGroup {
       return result;
     }
   }
-  void check_time(double now, const char* event) const;
+  // Inline: every event runs it; the refusal (message formatting) is out of line.
+  void check_time(double now, const char* event) const {
+    if (!(std::isfinite(now) && now >= 0.0 && !(now < last_now_ - 1e-9))) refuse_time(now, event);
+  }
+  [[noreturn]] void refuse_time(double now, const char* event) const;
+  // Appends an action field by field: a braced temporary is built on the stack and
+  // reloaded whole, which stalls store forwarding.
+  static void emit(std::vector<Action>& out, ActionKind kind, std::int64_t call, std::int64_t record,
+                   std::int64_t agent) {
+    Action& a = out.emplace_back();
+    a.kind = kind;
+    a.call_id = call;
+    a.record_id = record;
+    a.agent_id = agent;
+  }
   // Every change of an agent's pool state goes through these two: they account the time
   // spent in the old state and keep the state counts, busy_kind_ and the ready queue in
   // step with the pool.
@@ -217,7 +232,11 @@ class CampaignGroup {
   void moved(std::size_t slot, AgentState from, AgentState to, double now);
   std::int64_t count(AgentState s) const { return state_count_[static_cast<std::size_t>(s)]; }
   std::size_t slot_of(std::int64_t agent, const char* event) const;
-  Call& call_of(std::int64_t call, const char* event);  // a host's id: unknown ones are refused
+  Call& call_of(std::int64_t call, const char* event) {  // a host's id: unknown ones are refused
+    if (Call* c = calls_.find(call)) return *c;
+    refuse_call(call, event);
+  }
+  [[noreturn]] void refuse_call(std::int64_t call, const char* event) const;
   Call& live_call(std::int64_t call);                    // an id the group queued: always there
   void serve_held(double now, std::vector<Action>& out);
   void abandon(std::int64_t id, Call& c, double now, std::vector<Action>& out, bool drop);
@@ -268,13 +287,15 @@ class CampaignGroup {
   std::vector<std::uint8_t> busy_kind_;
   std::array<std::int64_t, 6> state_count_{};  // agents per AgentState
   std::int64_t previewing_ = 0;                // agents holding a preview record (Reserved)
-  // Ready agents, longest idle first: a min-heap on (idle_since, slot) whose stale entries
-  // (the agent left Ready or was ready again later) are dropped when they reach the top.
+  // Ready agents, longest idle first: sorted on (idle_since, slot) from ready_head_ (the
+  // entries before it were popped); stale entries (the agent left Ready or was ready again
+  // later) are dropped when they reach the head.
   struct ReadyEntry {
     double idle_since;
     std::size_t slot;
   };
   std::vector<ReadyEntry> ready_queue_;
+  std::size_t ready_head_ = 0;
   std::unordered_map<std::int64_t, std::size_t> slot_by_id_;
   CallTable<Call> calls_;  // the calls in flight, by the ids the group gives them
   // Calls in an IVR phase (Ivr or IvrWaiting), kept where a call enters or leaves one

@@ -105,17 +105,24 @@ class EventQueue {
  public:
   bool empty() const { return heap_.empty(); }
   const Event& top() const { return heap_.front(); }
-  void push(const Event& e) {
-    const Key k = key(e);
+  // Takes the fields, not an Event: copying an Event just built field by field on the
+  // stack reloads it whole, which stalls store forwarding.
+  void push(std::uint64_t t_bits, std::uint64_t seq, std::int64_t id, std::int32_t aux, Ev kind) {
+    const Key k = static_cast<Key>(t_bits) << 64 | seq;
     std::size_t i = heap_.size();
-    heap_.push_back(e);
+    heap_.emplace_back();
     while (i > 0) {
       const std::size_t parent = (i - 1) / 4;
       if (!(k < key(heap_[parent]))) break;
       heap_[i] = heap_[parent];
       i = parent;
     }
-    heap_[i] = e;
+    Event& e = heap_[i];
+    e.t_bits = t_bits;
+    e.seq = seq;
+    e.id = id;
+    e.aux = aux;
+    e.kind = kind;
   }
   void pop() {
     const Event last = heap_.back();
@@ -191,7 +198,7 @@ class Run {
   }
 
   void push(double t, Ev kind, std::int64_t id = 0, std::int32_t aux = 0) {
-    queue_.push(Event{t, seq_++, id, aux, kind});
+    queue_.push(time_bits(t), seq_++, id, aux, kind);
   }
 
   // Events come from three sources: the one pending tick, the calendar of shift edges and
