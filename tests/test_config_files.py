@@ -97,6 +97,10 @@ def options_for(draw: st.DrawFn, mode: Any) -> dict[str, Any]:
             upper = draw(st.floats(0.02, 100.0))
             out["switch_to_progressive_at"] = upper
             out["switch_back_at"] = draw(st.floats(0.0, upper, exclude_max=True))
+        elif goal.value != "abandon_rate" and "switch_to_progressive_at" in MODE_FIELDS[mode]:
+            # Another goal must turn off an abandon switch it may inherit: the resolver
+            # refuses a switch without the abandon_rate goal.
+            out["switch_to_progressive_at"] = 0.0
     if mode.value.endswith("_seizing") and draw(st.booleans()):
         out["engage_agents_first"] = True
     return out

@@ -293,7 +293,8 @@ def _resolve(chain: list[ConfigLevel]) -> ResolvedGroup:
             raise ConfigError(f"{sources['switch_to_progressive_at']}.switch_back_at", f"set it (percent, below switch_to_progressive_at = {upper:g}) to switch back to Predictive")
         if not values["switch_back_at"] < upper:
             raise ConfigError(at("switch_back_at"), f"must be below switch_to_progressive_at = {upper:g} (got {values['switch_back_at']:g})")
-    elif "switch_back_at" in values:
+    elif "switch_back_at" in values and "switch_to_progressive_at" not in values:
+        # (a switch_to_progressive_at of 0 turns an inherited switch off: its switch_back_at is moot)
         raise ConfigError(at("switch_back_at"), "set switch_to_progressive_at as well (or leave both out)")
     if "days_to_wait" in values and "start_date" in values:
         # Name the one set lower down: that is where the clash was made.
