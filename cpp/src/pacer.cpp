@@ -120,7 +120,7 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
   hit_ = h;
   const std::vector<double>& live_cdf = live.cdf();
   const double live_step = live.step();
-  const auto n_ring = static_cast<std::size_t>(kRingMax / ring_step_) + 1;
+  const auto n_ring = static_cast<std::size_t>(kRingMax / kRingStep) + 1;
 
   if (answer_shape || ring_shapes_.empty()) {
     // Horizons on a half-second grid, so that small moves of the answer-time quantiles do
@@ -133,7 +133,7 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
     const std::vector<double>& other_cdf = other.cdf();
     ring_shapes_.assign(n_ring * kRingWidth, 0.0);
     for (std::size_t i = 0; i < n_ring; ++i) {
-      const double e = static_cast<double>(i) * ring_step_;
+      const double e = static_cast<double>(i) * kRingStep;
       const double fl = interpolate(live_cdf, live_step, e);
       double* row = &ring_shapes_[i * kRingWidth];
       for (int k = 0; k < K; ++k) row[k] = interpolate(live_cdf, live_step, e + horizon_[k]) - fl;
@@ -214,23 +214,15 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
   // Means and variances of answers (A) and of agents freed (V), per horizon, from the
   // row-interleaved tables: one row per item, one load per horizon.
   double a_mean[K] = {}, a_var[K] = {}, v_mean[K] = {}, v_var[K] = {};
-  const std::size_t ring_rows = ring_rows_.size() / K;
-  const double per_row = 1.0 / ring_step_;
-  sum_rows(ring_rows_.data(), s.ring_elapsed, s.ringing, s.answer_share, a_mean, a_var, [&](double e) {
-    const auto row = static_cast<std::size_t>(std::max(e, 0.0) * per_row);
-    return row < ring_rows ? static_cast<std::int64_t>(row) : -1;
-  });
-  const auto busy_row = [&](const std::vector<float>& table, bool talking) {
-    const std::size_t last = table.size() / K - 1;
-    const double ignore = talking ? ignore_longer_than_ : 0.0;
-    return [last, ignore](double elapsed) {
-      const double e = std::max(elapsed, 0.0);
-      if (ignore > 0.0 && e > ignore) return std::int64_t{-1};
-      return static_cast<std::int64_t>(std::min(static_cast<std::size_t>(e), last));
+  sum_rows(ring_rows_.data(), s.ring_elapsed, s.ringing, s.answer_share, a_mean, a_var,
+           [&](double e) { return ring_row(e); });
+  const auto busy = [&](const std::vector<float>& table, double ignore) {
+    return [last = last_row(table), ignore](double e) {
+      return ignore > 0.0 && e > ignore ? std::int64_t{-1} : static_cast<std::int64_t>(busy_row(last, e));
     };
   };
-  sum_rows(talk_rows_.data(), s.talk_elapsed, s.talking, stay_, v_mean, v_var, busy_row(talk_rows_, true));
-  sum_rows(wrap_rows_.data(), s.wrap_elapsed, s.wrapping, stay_, v_mean, v_var, busy_row(wrap_rows_, false));
+  sum_rows(talk_rows_.data(), s.talk_elapsed, s.talking, stay_, v_mean, v_var, busy(talk_rows_, ignore_longer_than_));
+  sum_rows(wrap_rows_.data(), s.wrap_elapsed, s.wrapping, stay_, v_mean, v_var, busy(wrap_rows_, 0.0));
   const double free_now = static_cast<double>(s.ready - s.held);
   // Inbound calls take agents first: the shortfall they cause on their own is theirs (they
   // wait in the queue), so only what the outbound answers add to it counts against theta.

@@ -78,18 +78,26 @@ class PredictiveModel {
     const auto i = static_cast<std::size_t>(elapsed > 0.0 ? elapsed : 0.0);
     return stay_ * t[i < t.size() ? i : t.size() - 1];
   }
+  // The table row an item reads: a busy agent's by whole seconds (longer ones share the
+  // last row), a call in flight's by kRingStep (-1 past the table: answer probability 0).
+  static std::size_t last_row(const std::vector<float>& table) { return table.size() / kHorizons - 1; }
+  static std::size_t busy_row(std::size_t last, double elapsed) {
+    const auto row = static_cast<std::size_t>(elapsed > 0.0 ? elapsed : 0.0);
+    return row < last ? row : last;
+  }
+  std::int64_t ring_row(double elapsed) const {
+    const auto row = static_cast<std::size_t>((elapsed > 0.0 ? elapsed : 0.0) * (1.0 / kRingStep));
+    return row < ring_rows_.size() / kHorizons ? static_cast<std::int64_t>(row) : -1;
+  }
   // Cache hints for a look-ahead (Dialer::tick): the table rows decide() will read for a
   // busy agent or a call in flight with this elapsed time.
   void prefetch_busy(double elapsed, bool in_wrap) const {
     const std::vector<float>& t = in_wrap ? wrap_rows_ : talk_rows_;
-    if (t.empty()) return;
-    const std::size_t last = t.size() / kHorizons - 1;
-    const auto row = static_cast<std::size_t>(elapsed > 0.0 ? elapsed : 0.0);
-    __builtin_prefetch(&t[(row < last ? row : last) * kHorizons]);
+    if (!t.empty()) __builtin_prefetch(&t[busy_row(last_row(t), elapsed) * kHorizons]);
   }
   void prefetch_ring(double elapsed) const {
-    const auto row = static_cast<std::size_t>((elapsed > 0.0 ? elapsed : 0.0) / ring_step_);
-    if (row < ring_rows_.size() / kHorizons) __builtin_prefetch(&ring_rows_[row * kHorizons]);
+    const std::int64_t row = ring_row(elapsed);
+    if (row >= 0) __builtin_prefetch(&ring_rows_[static_cast<std::size_t>(row) * kHorizons]);
   }
   double answer_probability_new(int k) const { return new_call_[k]; }
   double horizon(int k) const { return horizon_[k]; }
@@ -97,21 +105,17 @@ class PredictiveModel {
   const std::vector<float>& talk_rows() const { return talk_rows_; }
   const std::vector<float>& wrap_rows() const { return wrap_rows_; }
   const std::vector<float>& ring_rows() const { return ring_rows_; }
-  double ring_step() const { return ring_step_; }
+  double ring_step() const { return kRingStep; }
   double stay() const { return stay_; }
   double ignore_longer_than() const { return ignore_longer_than_; }
   double tau() const { return tau_; }
 
  private:
-  struct Sums {
-    double mean = 0.0;
-    double var = 0.0;
-  };
   Decision decide_exact(const PacerState& s) const;
   Decision decide_normal(const PacerState& s) const;
   double ring_probability(double elapsed, int k) const {
-    const auto i = static_cast<std::size_t>((elapsed > 0.0 ? elapsed : 0.0) / ring_step_);
-    return i < ring_rows_.size() / kHorizons ? ring_rows_[i * kHorizons + static_cast<std::size_t>(k)] : 0.0;
+    const std::int64_t row = ring_row(elapsed);
+    return row >= 0 ? ring_rows_[static_cast<std::size_t>(row) * kHorizons + static_cast<std::size_t>(k)] : 0.0;
   }
 
   std::array<double, kHorizons> horizon_{};   // s after now
@@ -129,7 +133,7 @@ class PredictiveModel {
   static constexpr int kLiveSurvive = kHorizons, kOtherSurvive = kHorizons + 1;
   static constexpr std::size_t kRingWidth = kHorizons + 2;
   std::vector<double> ring_shapes_;
-  double ring_step_ = 0.5;
+  static constexpr double kRingStep = 0.5;  // s per ring row (a power of two: exact products)
   mutable int last_binding_ = 2;  // the horizon that limited the last decision
  public:
   mutable std::int64_t evaluations_ = 0;  // of the normal rule, for benchmarks
