@@ -323,8 +323,8 @@ CampaignGroup::Counts CampaignGroup::counts() const {
 }
 
 namespace {
-template <class T>
-void prefetch_array(const std::vector<T>& v) {
+template <class T, class A>
+void prefetch_array(const std::vector<T, A>& v) {
   const auto* p = reinterpret_cast<const char*>(v.data());
   for (std::size_t off = 0; off < v.size() * sizeof(T); off += 64) __builtin_prefetch(p + off);
 }

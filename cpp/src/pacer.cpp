@@ -197,7 +197,7 @@ void PredictiveModel::refresh(const GroupStats& stats, double tau) {
 }
 
 void PredictiveModel::interleave(const std::array<std::vector<double>, kHorizons>& by_horizon,
-                                 std::vector<float>& out) {
+                                 HotVector<float>& out) {
   const std::size_t n = by_horizon[0].size();
   out.resize(n * K);
   for (std::size_t i = 0; i < n; ++i)
@@ -216,7 +216,7 @@ Decision PredictiveModel::decide_normal(const PacerState& s) const {
   double a_mean[K] = {}, a_var[K] = {}, v_mean[K] = {}, v_var[K] = {};
   sum_rows(ring_rows_.data(), s.ring_elapsed, s.ringing, s.answer_share, a_mean, a_var,
            [&](double e) { return ring_row(e); });
-  const auto busy = [&](const std::vector<float>& table, double ignore) {
+  const auto busy = [&](const HotVector<float>& table, double ignore) {
     return [last = last_row(table), ignore](double e) {
       return ignore > 0.0 && e > ignore ? std::int64_t{-1} : static_cast<std::int64_t>(busy_row(last, e));
     };

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "outpace/hot_memory.hpp"
+
 namespace outpace {
 
 template <class V>
@@ -116,7 +118,7 @@ class CallTable {
 
   void grow() {
     // Ids that had distinct slots keep distinct slots under the wider mask: no collisions.
-    std::vector<Slot> old(2 * slots_.size());
+    HotVector<Slot> old(2 * slots_.size());
     old.swap(slots_);
     for (Slot& s : old) {
       if (s.id != kEmpty) slots_[index(s.id)] = std::move(s);
@@ -136,7 +138,7 @@ class CallTable {
     overflow_ended_ = 0;
   }
 
-  std::vector<Slot> slots_;  // power-of-two size, allocated at the first insert
+  HotVector<Slot> slots_;  // power-of-two size, allocated at the first insert (hot memory)
   std::size_t in_slots_ = 0;
   std::unordered_map<std::int64_t, V> overflow_;
   std::size_t overflow_ended_ = 0;  // calls erased from the overflow since the last growth

@@ -283,8 +283,8 @@ class CampaignGroup {
   // Beside agents_, for the decision's loop: when each agent's state began, and what the
   // predictive model sees of it (busy_kind_: 1 talking, 2 in a wrap-up it comes back from,
   // 0 otherwise).
-  std::vector<double> since_;
-  std::vector<std::uint8_t> busy_kind_;
+  HotVector<double> since_;  // (hot memory: read by every tick, see hot_memory.hpp)
+  HotVector<std::uint8_t> busy_kind_;
   std::array<std::int64_t, 6> state_count_{};  // agents per AgentState
   std::int64_t previewing_ = 0;                // agents holding a preview record (Reserved)
   // Ready agents, longest idle first: sorted on (idle_since, slot) from ready_head_ (the
@@ -301,8 +301,8 @@ class CampaignGroup {
   // Calls in an IVR phase (Ivr or IvrWaiting), kept where a call enters or leaves one
   // (call_answered, bridge, finish_call) so that decide() and metrics() need no loop.
   std::int64_t in_ivr_ = 0;
-  std::vector<std::int64_t> dialing_;  // calls in flight
-  std::vector<double> dialed_at_;      // beside dialing_: when each was placed
+  HotVector<std::int64_t> dialing_;  // calls in flight
+  HotVector<double> dialed_at_;      // beside dialing_: when each was placed
   std::deque<std::int64_t> held_;      // answered live calls waiting, oldest first
   std::deque<std::int64_t> ivr_waiting_;
   DialingBuffer buffer_;                        // the records (not the endless ones)

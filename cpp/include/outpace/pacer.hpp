@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "outpace/hot_memory.hpp"
 #include "outpace/stats.hpp"
 
 namespace outpace {
@@ -80,7 +81,7 @@ class PredictiveModel {
   }
   // The table row an item reads: a busy agent's by whole seconds (longer ones share the
   // last row), a call in flight's by kRingStep (-1 past the table: answer probability 0).
-  static std::size_t last_row(const std::vector<float>& table) { return table.size() / kHorizons - 1; }
+  static std::size_t last_row(const HotVector<float>& table) { return table.size() / kHorizons - 1; }
   static std::size_t busy_row(std::size_t last, double elapsed) {
     const auto row = static_cast<std::size_t>(elapsed > 0.0 ? elapsed : 0.0);
     return row < last ? row : last;
@@ -92,7 +93,7 @@ class PredictiveModel {
   // Cache hints for a look-ahead (Dialer::tick): the table rows decide() will read for a
   // busy agent or a call in flight with this elapsed time.
   void prefetch_busy(double elapsed, bool in_wrap) const {
-    const std::vector<float>& t = in_wrap ? wrap_rows_ : talk_rows_;
+    const HotVector<float>& t = in_wrap ? wrap_rows_ : talk_rows_;
     if (!t.empty()) __builtin_prefetch(&t[busy_row(last_row(t), elapsed) * kHorizons]);
   }
   void prefetch_ring(double elapsed) const {
@@ -102,9 +103,9 @@ class PredictiveModel {
   double answer_probability_new(int k) const { return new_call_[k]; }
   double horizon(int k) const { return horizon_[k]; }
   // The tables, row by row ([elapsed][horizon]), for analysis and reference implementations.
-  const std::vector<float>& talk_rows() const { return talk_rows_; }
-  const std::vector<float>& wrap_rows() const { return wrap_rows_; }
-  const std::vector<float>& ring_rows() const { return ring_rows_; }
+  const HotVector<float>& talk_rows() const { return talk_rows_; }
+  const HotVector<float>& wrap_rows() const { return wrap_rows_; }
+  const HotVector<float>& ring_rows() const { return ring_rows_; }
   double ring_step() const { return kRingStep; }
   double stay() const { return stay_; }
   double ignore_longer_than() const { return ignore_longer_than_; }
@@ -124,9 +125,10 @@ class PredictiveModel {
   std::array<std::vector<double>, kHorizons> talk_free_, wrap_free_;
   // The same tables row by row ([elapsed][horizon]) for the hot loop of decide_normal, and
   // the calls in flight's P(live answer within horizon | no outcome after e) per half-second.
-  std::vector<float> talk_rows_, wrap_rows_, ring_rows_;
+  // (hot memory: a Dialer tick reads a few rows of each group's tables).
+  HotVector<float> talk_rows_, wrap_rows_, ring_rows_;
   static void interleave(const std::array<std::vector<double>, kHorizons>& by_horizon,
-                         std::vector<float>& out);
+                         HotVector<float>& out);
   // Calls in flight, per half-second of ringing, the shapes that do not depend on the hit
   // ratio, so that a new hit ratio only recombines them into ring_rows_: F_L(e + r_k) -
   // F_L(e) for each horizon, then 1 - F_L(e) and 1 - F_O(e) (live answer, other outcome).
