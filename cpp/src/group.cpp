@@ -25,8 +25,9 @@ BufferSettings buffer_settings(const GroupSettings& s) {
 }
 }  // namespace
 
-CampaignGroup::CampaignGroup(const GroupSettings& settings)
-    : settings_(settings), stats_(settings), compliance_(settings.compliance), buffer_(buffer_settings(settings)) {
+CampaignGroup::CampaignGroup(const GroupSettings& settings, Threading threading)
+    : threading_(threading), settings_(settings), stats_(settings), compliance_(settings.compliance),
+      pool_(threading == Threading::SingleThread), buffer_(buffer_settings(settings)) {
   settings_.validate();
   log_theta_ = initial_log_theta(settings_);
 }
@@ -283,7 +284,7 @@ void CampaignGroup::drop_expired(double now, std::vector<Action>& out) {
 // ---- agent events ---------------------------------------------------------------------
 
 void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Action>& out) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "agent_ready", [&] {
     auto it = slot_by_id_.find(agent);
     if (it == slot_by_id_.end()) {
@@ -336,7 +337,7 @@ void CampaignGroup::agent_ready(std::int64_t agent, double now, std::vector<Acti
 
 void CampaignGroup::agent_not_ready(std::int64_t agent, double now, std::vector<Action>& out) {
   (void)out;  // nothing follows an agent leaving today; the contract returns actions all the same
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "agent_not_ready", [&] {
     const std::size_t slot = slot_of(agent, "agent_not_ready");
     Agent& a = agents_[slot];
@@ -385,7 +386,7 @@ void check_record_id(std::int64_t record, const char* event, const char* field) 
 }  // namespace
 
 void CampaignGroup::insert_record(std::int64_t record, double now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "insert_record", [&] {
     check_record_id(record, "insert_record", "record_id");
     // A record waiting twice would be dialed twice.
@@ -403,7 +404,7 @@ void CampaignGroup::insert_record(std::int64_t record, double now) {
 }
 
 void CampaignGroup::add_records(const std::int64_t* records, std::size_t count) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   // Check the whole batch first, so that a refused batch adds nothing.
   std::unordered_set<std::int64_t> batch;
   std::vector<std::uint64_t> ids;
@@ -433,7 +434,7 @@ void CampaignGroup::add_records(const std::int64_t* records, std::size_t count) 
 }
 
 void CampaignGroup::set_endless_records(bool endless) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   endless_ = endless;
 }
 
@@ -476,7 +477,7 @@ std::int64_t CampaignGroup::records_available(double now) const {
 }
 
 std::int64_t CampaignGroup::records_wanted() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   if (endless_ || stopped_) return 0;
   return static_cast<std::int64_t>(buffer_.list_wanted());
 }
@@ -490,7 +491,7 @@ std::int64_t CampaignGroup::records_waiting() const {
 // ---- call events ----------------------------------------------------------------------
 
 void CampaignGroup::call_answered(std::int64_t call, double now, bool live, std::vector<Action>& out) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "call_answered", [&] {
     Call& c = call_of(call, "call_answered");
     if (c.phase != CallPhase::Dialing) throw std::invalid_argument(describe("call_answered", "call was already answered:", call));
@@ -559,7 +560,7 @@ void CampaignGroup::release_seized(Call& c, double now, std::vector<Action>& out
 }
 
 void CampaignGroup::call_failed(std::int64_t call, double now, CallResult result, std::vector<Action>& out) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "call_failed", [&] {
     if (!is_valid(result)) {
       throw std::invalid_argument("call_failed: result must be a CallResult");
@@ -616,7 +617,7 @@ void CampaignGroup::end_talk(std::int64_t call, Call& c, double now) {
 }
 
 void CampaignGroup::call_ended(std::int64_t call, double now, std::vector<Action>& out) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "call_ended", [&] {
     Call& c = call_of(call, "call_ended");
     switch (c.phase) {
@@ -630,7 +631,7 @@ void CampaignGroup::call_ended(std::int64_t call, double now, std::vector<Action
 }
 
 void CampaignGroup::agent_requested(std::int64_t call, double now, std::vector<Action>& out) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "agent_requested", [&] {
     Call& c = call_of(call, "agent_requested");
     if (c.phase != CallPhase::Ivr) {
@@ -666,7 +667,7 @@ std::optional<Action> CampaignGroup::hand_preview(std::size_t slot, double now) 
 }
 
 std::optional<Action> CampaignGroup::pull(std::int64_t agent, double now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "pull", [&]() -> std::optional<Action> {
     if (settings_.mode != DialingMode::PullPreview) {
       throw std::invalid_argument("pull: the group is not in pull_preview mode");
@@ -678,7 +679,7 @@ std::optional<Action> CampaignGroup::pull(std::int64_t agent, double now) {
 }
 
 void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Action>& out) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "preview_dial", [&] {
     const std::size_t slot = slot_of(agent, "preview_dial");
     Agent& a = agents_[slot];
@@ -703,7 +704,7 @@ void CampaignGroup::preview_dial(std::int64_t agent, double now, std::vector<Act
 }
 
 void CampaignGroup::preview_skip(std::int64_t agent, double now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "preview_skip", [&] {
     const std::size_t slot = slot_of(agent, "preview_skip");
     Agent& a = agents_[slot];
@@ -719,7 +720,7 @@ void CampaignGroup::preview_skip(std::int64_t agent, double now) {
 // ---- stop, settings, metrics ----------------------------------------------------------
 
 std::vector<UndialedRecord> CampaignGroup::stop(double now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "stop", [&] {
     stopped_ = true;
     std::vector<UndialedRecord> out;
@@ -760,18 +761,18 @@ std::vector<UndialedRecord> CampaignGroup::stop(double now) {
 }
 
 bool CampaignGroup::stopped() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return stopped_;
 }
 
 GroupSettings CampaignGroup::settings() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return settings_;
 }
 
 void CampaignGroup::update_settings(const GroupSettings& s) {
   s.validate();
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   check_running_change(settings_, s);
   if (s.lifo != settings_.lifo) {
     throw std::invalid_argument("lifo cannot change on a running group: its dialing buffer was built for lifo=" +
@@ -787,12 +788,12 @@ void CampaignGroup::update_settings(const GroupSettings& s) {
 }
 
 Decision CampaignGroup::last_decision() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return last_decision_;
 }
 
 GroupMetrics CampaignGroup::metrics() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   GroupMetrics m = totals_;
   m.now = last_now_;
   // Add the time each agent has spent in its current state so far.

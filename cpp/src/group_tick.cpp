@@ -260,7 +260,7 @@ void CampaignGroup::push_previews(double now, std::vector<Action>& out) {
 }
 
 void CampaignGroup::place(std::int64_t calls, double now, std::vector<Action>& out) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "place", [&] {
     if (calls < 0) throw std::invalid_argument("place: calls must be >= 0");
     if (!stopped_) place_calls(calls, now, out, false);
@@ -268,7 +268,7 @@ void CampaignGroup::place(std::int64_t calls, double now, std::vector<Action>& o
 }
 
 Decision CampaignGroup::peek(double now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   if (!std::isfinite(now) || now < last_now_) {
     throw std::invalid_argument("peek: now must be a finite time at or after the last event");
   }
@@ -284,7 +284,7 @@ Decision CampaignGroup::peek(double now) {
 }
 
 PacerSnapshot CampaignGroup::snapshot() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   PacerSnapshot p;
   p.talk_elapsed = seen_.talk_elapsed;
   p.wrap_elapsed = seen_.wrap_elapsed;
@@ -310,7 +310,7 @@ PacerSnapshot CampaignGroup::snapshot() const {
 }
 
 CampaignGroup::Counts CampaignGroup::counts() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   Counts c;
   c.ready = count(AgentState::Ready);
   c.reserved = count(AgentState::Reserved);
@@ -364,7 +364,7 @@ void CampaignGroup::warm_rows(double now) const {
 }
 
 void CampaignGroup::tick(double now, std::vector<Action>& out, bool decide_now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const Lock lock(*this);
   return event_at(now, "tick", [&] {
     drop_expired(now, out);
     release_stale(now);

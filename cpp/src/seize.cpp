@@ -16,7 +16,7 @@ const char* to_string(AgentState s) {
   return "unknown";
 }
 
-AgentPool::AgentPool() : chunks_(new std::atomic<Chunk*>[kMaxChunks]) {
+AgentPool::AgentPool(bool single_thread) : chunks_(new std::atomic<Chunk*>[kMaxChunks]), single_thread_(single_thread) {
   for (std::size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
 }
 
@@ -41,13 +41,25 @@ std::size_t AgentPool::add() {
 bool AgentPool::transition(std::size_t slot, AgentState from, std::int64_t from_call,
                            AgentState to, std::int64_t to_call) {
   std::uint64_t expected = pack(from, from_call);
+  std::atomic<std::uint64_t>& w = word(slot);
+  if (single_thread_) {
+    if (w.load(std::memory_order_relaxed) != expected) return false;
+    w.store(pack(to, to_call), std::memory_order_relaxed);
+    return true;
+  }
   // acq_rel: whoever wins the agent sees everything the previous owner wrote.
-  return word(slot).compare_exchange_strong(expected, pack(to, to_call), std::memory_order_acq_rel,
-                                            std::memory_order_acquire);
+  return w.compare_exchange_strong(expected, pack(to, to_call), std::memory_order_acq_rel,
+                                   std::memory_order_acquire);
 }
 
 AgentSnapshot AgentPool::set(std::size_t slot, AgentState to, std::int64_t call) {
-  return unpack(word(slot).exchange(pack(to, call), std::memory_order_acq_rel));
+  std::atomic<std::uint64_t>& w = word(slot);
+  if (single_thread_) {
+    const std::uint64_t old = w.load(std::memory_order_relaxed);
+    w.store(pack(to, call), std::memory_order_relaxed);
+    return unpack(old);
+  }
+  return unpack(w.exchange(pack(to, call), std::memory_order_acq_rel));
 }
 
 }  // namespace outpace

@@ -34,7 +34,9 @@ class AgentPool {
   static constexpr std::size_t kChunk = 1024;
   static constexpr std::size_t kMaxChunks = 4096;  // 4 million agents
 
-  AgentPool();
+  // single_thread: one thread makes every call, so a transition is a plain load and store
+  // instead of a compare-and-swap (CampaignGroup's Threading::SingleThread).
+  explicit AgentPool(bool single_thread = false);
   ~AgentPool();
   AgentPool(const AgentPool&) = delete;
   AgentPool& operator=(const AgentPool&) = delete;
@@ -84,6 +86,7 @@ class AgentPool {
   std::unique_ptr<std::atomic<Chunk*>[]> chunks_;
   std::atomic<std::size_t> size_{0};
   std::mutex grow_;
+  bool single_thread_;
 };
 
 }  // namespace outpace

@@ -163,7 +163,7 @@ class Run {
       : sc_(sc), pol_(pol), rng_(sc.seed), live_(sc.live_time), machine_(sc.machine_time),
         busy_(sc.busy_time), no_answer_(sc.no_answer_time), invalid_(sc.invalid_time),
         talk_(sc.talk), wrap_(sc.wrap), inbound_talk_(sc.inbound_talk),
-        group_(group_settings(sc, pol)), agents_(static_cast<std::size_t>(sc.agents), AgentSim::Off),
+        group_(group_settings(sc, pol), Threading::SingleThread), agents_(static_cast<std::size_t>(sc.agents), AgentSim::Off),
         available_(static_cast<std::size_t>(sc.agents), false),
         preview_call_(static_cast<std::size_t>(sc.agents), -1),
         preview_dialed_(static_cast<std::size_t>(sc.agents), false),
