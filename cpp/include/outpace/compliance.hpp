@@ -33,11 +33,16 @@ class AbandonTracker {
     std::int64_t live = 0, abandoned = 0, machines = 0;
   };
   Day& day(double now);
+  void start_day(std::int64_t index);  // once a day: kept off the path of each event
   const Day* find(std::int64_t index) const;
 
   ComplianceRegime regime_;
   std::deque<Day> days_;  // the last 31 days with events, oldest first
   std::int64_t live_ = 0, abandoned_ = 0;
+  // The US window ending on the newest day, kept as events arrive: the pacer asks for the
+  // rate on every live answer, and a scan of 31 days each time showed in profiles. Counts,
+  // so the rate is the same division a scan would do.
+  std::int64_t window_live_ = 0, window_abandoned_ = 0;
 };
 
 // Predictive -> Progressive at `up` percent, back at `down`, never before `history`
