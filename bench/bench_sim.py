@@ -26,7 +26,7 @@ DAYS = 2
 @pytest.mark.parametrize("policy", ["progressive", "predictive"])
 def test_outpace_simulator(benchmark: object, policy: str) -> None:
     sc = outpace.Scenario(agents=100, days=DAYS)
-    result = benchmark.pedantic(outpace.simulate, args=(sc, policy), rounds=5, iterations=1)  # type: ignore[attr-defined]
+    result = benchmark.pedantic(outpace.simulate, args=(sc, policy), rounds=11, iterations=1)  # type: ignore[attr-defined]
     assert 0.74 < result.busy_factor < 0.99
     benchmark.extra_info["events"] = result.events  # type: ignore[attr-defined]
     if benchmark.stats is not None:  # type: ignore[attr-defined]  # None with --benchmark-disable
@@ -35,7 +35,7 @@ def test_outpace_simulator(benchmark: object, policy: str) -> None:
 
 @pytest.mark.benchmark(group="simulator-100-agents")
 def test_simpy_progressive(benchmark: object) -> None:
-    result = benchmark.pedantic(simpy_campaign.run, kwargs={"agents": 100, "hours": 8.0 * DAYS / 2}, rounds=3, iterations=1)  # type: ignore[attr-defined]
+    result = benchmark.pedantic(simpy_campaign.run, kwargs={"agents": 100, "hours": 8.0 * DAYS / 2}, rounds=5, iterations=1)  # type: ignore[attr-defined]
     busy = result["work"] / (100 * 8.0 * 3600 * DAYS / 2)
     assert 0.7 < busy < 0.8  # progressive: about 75%
     benchmark.extra_info["events"] = result["events"]  # type: ignore[attr-defined]
