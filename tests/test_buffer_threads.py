@@ -21,6 +21,7 @@ def test_inserts_dialing_and_stops_account_for_every_record(lifo_mode: bool) -> 
     returned: Counter[int] = Counter()
     inserting = threading.Barrier(inserters + 2)
     inserters_done = threading.Event()
+    first_close = threading.Event()
     stop_now = threading.Event()
     errors: list[BaseException] = []
 
@@ -36,6 +37,11 @@ def test_inserts_dialing_and_stops_account_for_every_record(lifo_mode: bool) -> 
     def stopper() -> None:
         try:
             inserting.wait()
+            # Stops begin once the dialer has closed a record, so that both ways out are
+            # taken however the threads are scheduled on a loaded machine.
+            while not first_close.wait(0.01):
+                if stop_now.is_set():
+                    return
             while not stop_now.wait(0.002):
                 returned.update(r.record_id for r in buf.stop())
         except BaseException as exc:  # pragma: no cover - reported below
@@ -47,17 +53,25 @@ def test_inserts_dialing_and_stops_account_for_every_record(lifo_mode: bool) -> 
         t.start()
     inserting.wait()
     now = 0.0
-    results = [CallResult.BUSY, CallResult.ANSWER, CallResult.NO_ANSWER]
+    # Every third dial is answered (and closed), counted over all dials: a batch of one
+    # record at a time (the stopper keeps emptying the buffer) still closes some.
+    results = [CallResult.ANSWER, CallResult.BUSY, CallResult.NO_ANSWER]
+    dialed = 0
     while True:
         finished = inserters_done.is_set() or all(not t.is_alive() for t in threads[:inserters])
         if finished:
             inserters_done.set()
         now += 1000.0  # retries come back quickly
         dials = buf.next_records(now, 8)
-        for i, d in enumerate(dials):
-            if buf.report(d.record_id, results[i % 3], now).action is TreatmentAction.CLOSE:
+        for d in dials:
+            if buf.report(d.record_id, results[dialed % 3], now).action is TreatmentAction.CLOSE:
                 closed[d.record_id] += 1
-        if finished and not dials and buf.counts().retry == 0:
+                first_close.set()
+            dialed += 1
+        # Once the inserts are over the dialer stops and leaves what waits (records and the
+        # retries its last round scheduled) to the final stop: a stopper starved of the GIL
+        # on a loaded machine may have returned nothing, and the final stop still does.
+        if finished:
             break
     stop_now.set()
     for t in threads:
@@ -69,4 +83,5 @@ def test_inserts_dialing_and_stops_account_for_every_record(lifo_mode: bool) -> 
     total = inserters * per_inserter
     assert set(everything) == set(range(1, total + 1))  # none lost, none foreign
     assert max(everything.values()) == 1  # none closed twice, none both closed and returned
-    assert closed and returned  # both ways out were exercised
+    assert closed, "no record was closed"  # both ways out were exercised
+    assert returned, "no record was returned by a stop"
