@@ -331,8 +331,8 @@ void prefetch_array(const std::vector<T, A>& v) {
 }  // namespace
 
 void CampaignGroup::warm_arrays() const {
-  std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (!lock.owns_lock() || !is_predictive(settings_.mode)) return;
+  const Lock lock(*this, std::try_to_lock);
+  if (!lock.owns() || !is_predictive(settings_.mode)) return;
   prefetch_array(since_);
   prefetch_array(busy_kind_);
   prefetch_array(dialed_at_);
@@ -355,8 +355,8 @@ void CampaignGroup::warm_arrays() const {
 }
 
 void CampaignGroup::warm_rows(double now) const {
-  std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (!lock.owns_lock() || !is_predictive(settings_.mode)) return;
+  const Lock lock(*this, std::try_to_lock);
+  if (!lock.owns() || !is_predictive(settings_.mode)) return;
   for (std::size_t i = 0; i < since_.size(); ++i) {
     if (busy_kind_[i] != 0) model_.prefetch_busy(now - since_[i], busy_kind_[i] == 2);
   }

@@ -190,20 +190,31 @@ class CampaignGroup {
   };
 
   // Holds mutex_ for a public method's body, unless the group is Threading::SingleThread.
+  // With std::try_to_lock it does not wait: owns() says whether the body may run (always,
+  // for a SingleThread group).
   class Lock {
    public:
     explicit Lock(const CampaignGroup& group)
         : mutex_(group.threading_ == Threading::Shared ? &group.mutex_ : nullptr) {
       if (mutex_) mutex_->lock();
     }
+    Lock(const CampaignGroup& group, std::try_to_lock_t)
+        : mutex_(group.threading_ == Threading::Shared ? &group.mutex_ : nullptr) {
+      if (mutex_ && !mutex_->try_lock()) {
+        mutex_ = nullptr;
+        owns_ = false;
+      }
+    }
     ~Lock() {
       if (mutex_) mutex_->unlock();
     }
     Lock(const Lock&) = delete;
     Lock& operator=(const Lock&) = delete;
+    bool owns() const { return owns_; }
 
    private:
     std::mutex* mutex_;
+    bool owns_ = true;
   };
 
   // All private helpers expect mutex_ held (a Lock).
